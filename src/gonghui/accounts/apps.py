@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    """Who may sign in: staff and (later) workers. Roles, second factor and lockout come with the access
+    issue; this app already owns the user model so that no later migration has to swap it."""
+
+    name = "gonghui.accounts"
+    verbose_name = "账号"

@@ -1,0 +1,8 @@
+"""ASGI entry point, for an ASGI server such as uvicorn: `uvicorn gonghui.asgi:application`."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gonghui.settings")
+application = get_asgi_application()

@@ -1,0 +1,9 @@
+from django.conf import settings
+
+from . import navigation
+
+
+def nav(request):
+    """The registered navigation of the surface the request is on."""
+    surface = "m" if request.path.startswith("/m/") else "desk"
+    return {"nav_entries": navigation.entries(surface), "platform_name": settings.PLATFORM_NAME}

@@ -1,0 +1,28 @@
+"""`python -m gonghui demo`: migrate, build (or reuse) the demo city, print the accounts, serve."""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from gonghui.orgs.demo_city import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+
+class Command(BaseCommand):
+    help = "Set up the demo city on the configured database and serve it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=None)
+        parser.add_argument("--no-serve", action="store_true", help="Set up and print, but do not serve.")
+
+    def handle(self, *args, port, no_serve, **options):
+        call_command("migrate", interactive=False, verbosity=1)
+        call_command("seed", scale="demo")
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"演示账号 / demo accounts (password for all: {DEMO_PASSWORD})"))
+        for username, role, org_name in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {username:<16} {role}  ({org_name})")
+        self.stdout.write("")
+        self.stdout.write("  工作台 workbench: /desk/    职工端 worker H5: /m/    系统管理 admin: /admin/")
+        if no_serve:
+            return
+        serve_args = {} if port is None else {"port": port}
+        call_command("serve", **serve_args)

@@ -1,0 +1,34 @@
+"""`python -m gonghui serve`: the production WSGI server (gunicorn) on this machine.
+
+Static files are served by whitenoise inside the app, so no separate web server is needed for the demo;
+in production put a reverse proxy (TLS) in front and set GONGHUI_PRODUCTION=1.
+"""
+
+import os
+import sys
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve Gonghui with gunicorn (default http://127.0.0.1:8000; PORT= or --port changes it)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("GUNICORN_THREADS", "4")))
+
+    def handle(self, *args, host, port, workers, threads, **options):
+        argv = [
+            sys.executable, "-m", "gunicorn", "gonghui.wsgi:application",
+            "--bind", f"{host}:{port}",
+            "--workers", str(workers),
+            "--threads", str(threads),
+            "--access-logfile", "-",
+            "--graceful-timeout", "5",
+        ]
+        self.stdout.write(f"Gonghui serving at http://{host}:{port}/  (Ctrl-C stops)")
+        self.stdout.flush()
+        sys.stderr.flush()
+        os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with gunicorn

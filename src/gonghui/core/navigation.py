@@ -1,0 +1,38 @@
+"""Navigation entries of the surfaces (/desk/ and /m/), registered by each module in its ``ready()``.
+
+A module adds its pages with ``navigation.register("desk", ...)``; the layouts render whatever is
+registered, in ``order``. The registry is filled at start-up and read-only afterwards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SURFACES = ("desk", "m")
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    surface: str
+    key: str
+    label: str
+    url_name: str
+    icon: str = ""
+    order: int = 100
+    description: str = ""
+
+
+_entries: dict[str, dict[str, NavEntry]] = {surface: {} for surface in SURFACES}
+
+
+def register(surface: str, key: str, label: str, url_name: str, *, icon: str = "", order: int = 100,
+             description: str = "") -> None:
+    if surface not in _entries:
+        raise ValueError(f"unknown surface {surface!r}")
+    if key in _entries[surface] and _entries[surface][key].url_name != url_name:
+        raise ValueError(f"navigation key {key!r} registered twice on {surface}")
+    _entries[surface][key] = NavEntry(surface, key, label, url_name, icon, order, description)
+
+
+def entries(surface: str) -> list[NavEntry]:
+    return sorted(_entries[surface].values(), key=lambda e: (e.order, e.key))

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "desk"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.DeskLoginView.as_view(), name="login"),
+    path("logout/", views.DeskLogoutView.as_view(), name="logout"),
+    path("orgs/<int:pk>/", views.org_detail, name="org_detail"),
+    path("centres/", views.centre_list, name="centre_list"),
+    path("centres/<int:pk>/", views.centre_detail, name="centre_detail"),
+]

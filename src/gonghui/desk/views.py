@@ -1,0 +1,75 @@
+"""Workbench pages. Thin: parse the request, call a selector, render."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from gonghui.orgs import selectors
+from gonghui.orgs.models import CentreKind, OrgKind
+
+PAGE_SIZE = 30
+
+
+class DeskLoginView(auth_views.LoginView):
+    template_name = "desk/login.html"
+    redirect_authenticated_user = True
+
+
+class DeskLogoutView(auth_views.LogoutView):
+    pass
+
+
+def _org_page(request, org):
+    centre_counts = selectors.centre_counts_by_kind(user=request.user, org=org)
+    children = Paginator(selectors.org_children(user=request.user, org=org), PAGE_SIZE)
+    return render(request, "desk/org_detail.html", {
+        "org": org,
+        "breadcrumbs": selectors.org_breadcrumbs(user=request.user, org=org),
+        "counts": selectors.org_subtree_counts(org=org),
+        "centre_counts": centre_counts,
+        "centre_total": sum(n for _kind, _label, n in centre_counts),
+        "children": children.get_page(request.GET.get("page")),
+        "own_centres": selectors.centre_list(user=request.user).filter(org=org),
+    })
+
+
+@login_required
+def home(request):
+    if request.user.org_id is None:
+        return render(request, "desk/no_org.html", status=403)
+    return _org_page(request, request.user.org)
+
+
+@login_required
+def org_detail(request, pk: int):
+    return _org_page(request, selectors.org_get(user=request.user, pk=pk))
+
+
+@login_required
+def centre_list(request):
+    org = None
+    org_param = request.GET.get("org", "")
+    if org_param.isdigit():
+        org = selectors.org_get(user=request.user, pk=int(org_param))
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in CentreKind.values else ""
+    q = request.GET.get("q", "").strip()[:50]
+    centres = selectors.centre_list(user=request.user, org=org, kind=kind or None, q=q or None)
+    page = Paginator(centres, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "desk/centre_list.html", {
+        "page": page, "org": org, "kind": kind, "q": q, "kinds": CentreKind.choices,
+        "towns": selectors.org_children(user=request.user, org=request.user.org)
+        if request.user.org_id and request.user.org.kind == OrgKind.FEDERATION else [],
+    })
+
+
+@login_required
+def centre_detail(request, pk: int):
+    centre = selectors.centre_get(user=request.user, pk=pk)
+    return render(request, "desk/centre_detail.html", {
+        "centre": centre,
+        "breadcrumbs": selectors.org_breadcrumbs(user=request.user, org=centre.org),
+    })

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("centres/", views.centre_list, name="centre_list"),
+    path("centres/<int:pk>/", views.centre_detail, name="centre_detail"),
+    path("login/", views.PortalLoginView.as_view(), name="login"),
+    path("logout/", views.PortalLogoutView.as_view(), name="logout"),
+    path("me/", views.me, name="me"),
+]

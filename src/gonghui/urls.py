@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from gonghui.core.health import healthz
+
+admin.site.site_header = "工会服务数据平台 · 系统管理"
+admin.site.site_title = "工会服务数据平台"
+admin.site.index_title = "系统管理"
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/m/", permanent=False)),
+    path("healthz", healthz, name="healthz"),
+    path("desk/", include("gonghui.desk.urls")),
+    path("m/", include("gonghui.portal.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "gonghui.core.errors.page_not_found"
+handler500 = "gonghui.core.errors.server_error"
+handler403 = "gonghui.core.errors.permission_denied"

@@ -1,0 +1,8 @@
+"""WSGI entry point: `gunicorn gonghui.wsgi` (what `python -m gonghui serve` runs)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gonghui.settings")
+application = get_wsgi_application()

@@ -1,0 +1,27 @@
+import pytest
+from django.contrib.auth import get_user_model
+
+from gonghui.orgs.demo_city import DEMO_PASSWORD, build_city
+from gonghui.orgs.models import Org
+
+
+@pytest.fixture
+def city(db):
+    """The demo city (deterministic), built in the test database."""
+    build_city("demo")
+    return {org.code: org for org in Org.objects.filter(depth__lte=2)}
+
+
+@pytest.fixture
+def staff(city):
+    """The demo staff accounts by username."""
+    return {u.username: u for u in get_user_model().objects.select_related("org")}
+
+
+@pytest.fixture
+def login(client):
+    def _login(username: str):
+        assert client.login(username=username, password=DEMO_PASSWORD)
+        return client
+
+    return _login

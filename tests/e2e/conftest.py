@@ -1,0 +1,101 @@
+"""Browser tests: the real server (`python -m gonghui serve`, gunicorn) on a demo city of its own,
+driven by Debian's Chromium through Playwright. Playwright never downloads a browser here: it launches
+``/usr/bin/chromium`` (or ``$CHROMIUM``). One screenshot per test is kept in ``artifacts/e2e/``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts" / "e2e"
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+DESKTOP = {"width": 1366, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """The demo city on a fresh SQLite file, served by gunicorn exactly as `make demo` serves it."""
+    data = tmp_path_factory.mktemp("e2e-data")
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
+    env.update({"GONGHUI_DATA_DIR": str(data), "PYTHONUNBUFFERED": "1"})
+    subprocess.run([sys.executable, "-m", "gonghui", "demo", "--no-serve"], env=env, check=True,
+                   capture_output=True, timeout=300)
+    port = _free_port()
+    log = open(data / "server.log", "w")  # noqa: SIM115 - closed at teardown
+    proc = subprocess.Popen([sys.executable, "-m", "gonghui", "serve", "--port", str(port)], env=env,
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            log.close()
+            raise RuntimeError("server did not start:\n" + (data / "server.log").read_text()[-3000:])
+        time.sleep(0.3)
+    yield base
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (see README)")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+def _page(browser, request, viewport, **context_args):
+    context = browser.new_context(viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai",
+                                  **context_args)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 500 else None)
+    yield page
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+    assert not errors, errors
+
+
+@pytest.fixture
+def desktop(browser, request):
+    yield from _page(browser, request, DESKTOP)
+
+
+@pytest.fixture
+def phone(browser, request):
+    yield from _page(browser, request, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
