@@ -42,7 +42,7 @@ def server(tmp_path_factory):
     subprocess.run([sys.executable, "-m", "gonghui", "demo", "--no-serve"], env=env, check=True,
                    capture_output=True, timeout=300)
     port = _free_port()
-    log = open(data / "server.log", "w")  # noqa: SIM115 - closed at teardown
+    log = open(data / "server.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "gonghui", "serve", "--port", str(port)], env=env,
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
