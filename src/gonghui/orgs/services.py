@@ -53,7 +53,7 @@ def org_create(*, actor, parent: Org, code: str, name: str, kind: str, short_nam
         node = Org(code=code, name=name, kind=kind, short_name=short_name, town_type=town_type,
                    address=address, phone=phone)
         node.full_clean(exclude=["path", "depth", "numchild"])
-        return parent.add_child(instance=node)
+        return Org.objects.add_child(parent, instance=node)
 
 
 def centre_create(*, actor, org: Org, **fields) -> ServiceCentre:
