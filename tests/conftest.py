@@ -25,3 +25,12 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def registry(city):
+    """The demo city's enterprises and workers (340 and 2,400), loaded through the importer."""
+    from gonghui.registry.demo_data import build_registry, ensure_demo_roles
+
+    ensure_demo_roles()
+    return build_registry("demo")

@@ -82,9 +82,13 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "treebeard",
+    "django_tasks",
+    "django_tasks_db",
+    "ninja",
     "gonghui.core",
     "gonghui.accounts",
     "gonghui.orgs",
+    "gonghui.registry",
     "gonghui.desk",
     "gonghui.portal",
 ]
@@ -145,6 +149,34 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
     _db.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Background jobs and cache -----------------------------------------------------------------------
+# Jobs are rows in the database, run by `python -m gonghui db_worker` (`serve` starts one beside
+# gunicorn). GONGHUI_TASKS=immediate runs them in the calling process (the unit tests do).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if os.environ.get("GONGHUI_TASKS") == "immediate"
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+# Progress of long jobs is shared between the worker and the web processes through the cache: a file
+# cache on one machine; point CACHE_URL-style settings at Redis when several app servers share the work.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache"),
+        "TIMEOUT": 3600,
+    }
+}
+if os.environ.get("REDIS_URL"):
+    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                         "LOCATION": os.environ["REDIS_URL"]}
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Auth -----------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

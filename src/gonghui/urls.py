@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from gonghui.api.v1 import api
 from gonghui.core.health import healthz
 
 admin.site.site_header = "工会服务数据平台 · 系统管理"
@@ -12,6 +13,8 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/m/", permanent=False)),
     path("healthz", healthz, name="healthz"),
     path("desk/", include("gonghui.desk.urls")),
+    path("desk/", include("gonghui.registry.urls")),
+    path("api/v1/", api.urls),
     path("m/", include("gonghui.portal.urls")),
     path("admin/", admin.site.urls),
 ]

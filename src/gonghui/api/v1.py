@@ -1,0 +1,49 @@
+"""The open platform: /api/v1/, documented at /api/v1/openapi.json (and browsable at /api/v1/docs).
+
+Errors are structured: ``{"detail": "<message in Chinese>", "code": "<stable code>"}`` with the
+matching HTTP status. Authentication is the session for now (the access issue adds tokens); writes
+with session authentication need the CSRF token, as Django forms do.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.security import django_auth
+
+from gonghui.registry.api import router as registry_router
+
+api = NinjaAPI(
+    title="工会服务数据平台开放接口",
+    version="1.0",
+    description="晋江市总工会职工服务数据平台 · 开放平台。所有列表按调用者的组织范围过滤，个人证件号码脱敏。",
+    auth=django_auth,
+    urls_namespace="api-v1",
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "无权访问。", "code": "forbidden"}, status=403)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "对象不存在或不在您的权限范围内。", "code": "not_found"},
+                               status=404)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, exc):
+    detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": "；".join(m for ms in detail.values() for m in ms),
+                                         "code": "invalid", "fields": detail}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(request, {"detail": "请先登录。", "code": "unauthenticated"}, status=401)
+
+
+api.add_router("/", registry_router)

@@ -1,0 +1,49 @@
+"""`python -m gonghui seed --scale demo|city`: the demo city — union tree, centres, staff accounts,
+enterprises and workers (the last two through the real importer). Deterministic and idempotent."""
+
+import sys
+import time
+
+from django.core.management.base import BaseCommand
+
+from gonghui.orgs.demo_city import SCALES, build_city
+from gonghui.registry.demo_data import build_registry, ensure_demo_roles
+
+
+class Command(BaseCommand):
+    help = "Build Jinjiang: union tree, service centres, demo accounts, enterprises and workers."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=sorted(SCALES), default="demo",
+                            help="demo: ~430 organisations, 340 enterprises, 2,400 workers; "
+                                 "city: the article's 8,740 organisations, 9,100 enterprises, 700,000 workers")
+
+    def handle(self, *args, scale, **options):
+        started = time.monotonic()
+        created = build_city(scale)
+        ensure_demo_roles()
+        if created["orgs"]:
+            self.stdout.write(self.style.SUCCESS(
+                f"晋江市 ({scale}): 新建组织 {created['orgs']} 个，服务中心(站) {created['centres']} 个，"
+                f"账号 {created['accounts']} 个。"))
+        else:
+            self.stdout.write(f"晋江市组织架构已存在，沿用现有数据（补建账号 {created['accounts']} 个）。")
+        registry = build_registry(scale, progress=_Progress(self.stdout) if sys.stdout.isatty() else None)
+        if registry["workers"] or registry["enterprises"]:
+            self.stdout.write(self.style.SUCCESS(
+                f"企业 {registry['enterprises']} 家、职工 {registry['workers']} 人已通过导入程序写入"
+                f"（{time.monotonic() - started:.0f} 秒）。"))
+        else:
+            self.stdout.write("企业与职工数据已存在，沿用现有数据。")
+
+
+class _Progress:
+    def __init__(self, out):
+        self.out = out
+        self.last = 0.0
+
+    def __call__(self, phase, done, total):
+        now = time.monotonic()
+        if now - self.last > 2 or done == total:
+            self.last = now
+            self.out.write(f"  {'校验' if phase == 'validate' else '写入'} {done}/{total}")

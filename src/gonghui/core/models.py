@@ -1,0 +1,48 @@
+from django.conf import settings
+from django.db import models
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("审计日志只能追加，不能修改。")
+
+    def delete(self):
+        raise PermissionError("审计日志只能追加，不能删除。")
+
+
+class AuditLog(models.Model):
+    """One line of the append-only audit trail: who did what to which object, when, from where.
+
+    Rows are only ever inserted (``gonghui.core.audit.record``); updating or deleting one through the
+    ORM raises. Personal numbers never appear here in clear: ``changes`` holds masked values. The access
+    issue adds the hash chain and the database-level guard on PostgreSQL.
+    """
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+", db_constraint=False)
+    actor_label = models.CharField("操作人账号", max_length=150, blank=True)
+    ip = models.GenericIPAddressField("IP", null=True, blank=True)
+    action = models.CharField("操作", max_length=64, db_index=True)
+    object_type = models.CharField("对象类型", max_length=64, blank=True)
+    object_id = models.CharField("对象", max_length=64, blank=True, db_index=True)
+    summary = models.CharField("摘要", max_length=300, blank=True)
+    changes = models.JSONField("变更", default=dict, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("审计日志只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("审计日志只能追加，不能删除。")

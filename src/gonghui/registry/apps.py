@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class RegistryConfig(AppConfig):
+    """Enterprises and workers: the registry every module hangs its cases on."""
+
+    name = "gonghui.registry"
+    label = "registry"
+    verbose_name = "企业与职工"
+
+    def ready(self):
+        from gonghui.core import navigation
+
+        navigation.register("desk", "workers", "职工档案", "registry:worker_list", order=30)
+        navigation.register("desk", "enterprises", "企业", "registry:enterprise_list", order=40)
+        navigation.register("desk", "imports", "数据导入", "registry:import_list", order=50)

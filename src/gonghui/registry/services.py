@@ -1,0 +1,224 @@
+"""Every write to the registry, and every view of a personal number in clear: permission, state,
+transaction, audit."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from gonghui.core import audit, pii
+from gonghui.core.spreadsheets import FileRefused, write_xlsx
+from gonghui.orgs.scoping import scope_path
+
+from .importing import IMPORTERS, Result
+from .models import ImportJob, ImportKind, ImportStatus, Worker
+
+log = logging.getLogger(__name__)
+
+PERM_VIEW_PII = "registry.view_worker_pii"
+PERM_EXPORT_PII = "registry.export_worker_pii"
+PERM_IMPORT = "registry.import_registry"
+EXPORT_LIMIT = 100_000
+
+
+def _require(actor, perm: str, message: str) -> None:
+    if not actor.has_perm(perm):
+        raise PermissionDenied(message)
+
+
+def _require_scope(actor, path: str) -> None:
+    top = scope_path(actor)
+    if top is None or not path.startswith(top):
+        raise PermissionDenied("该职工不在您的管辖范围内。")
+
+
+# --- personal numbers in clear ----------------------------------------------------------------------
+
+def worker_reveal_pii(*, actor, worker: Worker, what: str, request=None) -> str:
+    """The worker's full ID or bank number, for a user with the right; the view is audited."""
+    _require(actor, PERM_VIEW_PII, "您没有查看完整证件号码的权限。")
+    _require_scope(actor, worker.org.path)
+    if what == "id_number":
+        value = worker.id_number_clear()
+    elif what == "bank_card":
+        value = worker.bank_number_clear()
+    else:
+        raise ValueError(what)
+    audit.record(actor=actor, action=f"registry.reveal_{what}", obj=worker, request=request,
+                 summary=f"查看{worker.name}的完整{'身份证号' if what == 'id_number' else '银行卡号'}")
+    return value
+
+
+# --- export -------------------------------------------------------------------------------------------
+
+EXPORT_HEADERS = ["姓名", "身份证号", "性别", "出生日期", "手机号", "企业", "会籍状态", "入会日期", "户籍类型",
+                  "户籍地", "标签"]
+
+
+def worker_export(*, actor, workers, full: bool = False, request=None, description: str = "") -> bytes:
+    """An .xlsx of the (already scoped) worker list: masked unless ``full`` is asked with the right."""
+    if full:
+        _require(actor, PERM_EXPORT_PII, "您没有导出完整证件号码的权限。")
+    workers = workers.select_related("enterprise").prefetch_related("tags")[:EXPORT_LIMIT]
+    rows = []
+    for w in workers.iterator(chunk_size=2000):
+        id_clear = w.id_number_clear()
+        rows.append([
+            w.name, id_clear if full else pii.mask_id(id_clear), w.get_gender_display(), w.birth_date,
+            w.phone if full else w.phone_masked, w.enterprise.name if w.enterprise else "",
+            w.get_membership_display(), w.member_since or "", w.get_hukou_display(), w.hukou_place,
+            "、".join(t.name for t in w.tags.all()),
+        ])
+    audit.record(actor=actor, action="registry.export_workers_full" if full else "registry.export_workers",
+                 request=request, object_type="registry.worker", object_id="",
+                 summary=f"导出职工名单{len(rows)}人{'（含完整证件号）' if full else '（脱敏）'} {description}"[:300])
+    return write_xlsx(EXPORT_HEADERS, rows, sheet="职工名单", text_columns=[1, 4], widths={1: 24, 5: 30})
+
+
+# --- import jobs ----------------------------------------------------------------------------------------
+
+def _progress_key(job_id: int) -> str:
+    return f"registry:import:{job_id}:progress"
+
+
+def import_progress(job: ImportJob) -> dict:
+    """Live progress of a running job (kept in the cache: the import transaction hides its own rows)."""
+    live = cache.get(_progress_key(job.pk))
+    if live and job.status in (ImportStatus.VALIDATING, ImportStatus.IMPORTING):
+        return live
+    return {"phase": job.status, "done": job.processed_rows, "total": job.total_rows}
+
+
+def _reporter(job_id: int):
+    def report(phase: str, done: int, total: int) -> None:
+        cache.set(_progress_key(job_id), {"phase": phase, "done": done, "total": total}, 3600)
+
+    return report
+
+
+def import_job_create(*, actor, kind: str, filename: str, data: bytes, request=None) -> ImportJob:
+    """Keep the uploaded file (encrypted) and queue its validation."""
+    _require(actor, PERM_IMPORT, "您没有导入数据的权限。")
+    if actor.org_id is None:
+        raise PermissionDenied("您的账号尚未分配所属工会组织。")
+    if kind not in ImportKind.values:
+        raise ValidationError({"kind": "未知的导入类型。"})
+    if not data:
+        raise ValidationError({"file": "请选择要上传的文件。"})
+    with transaction.atomic():
+        job = ImportJob.objects.create(kind=kind, filename=filename[:200], actor=actor, org=actor.org,
+                                       file_enc=pii.encrypt_bytes(data, field="import_file"))
+        audit.record(actor=actor, action="registry.import_upload", obj=job, request=request,
+                     summary=f"上传{job.get_kind_display()}导入文件 {job.filename}")
+        transaction.on_commit(lambda: _enqueue("validate", job.pk))
+    return job
+
+
+def import_job_confirm(*, actor, job: ImportJob, request=None) -> ImportJob:
+    """Import the good rows of a validated job (once: a second click finds it already importing)."""
+    _require(actor, PERM_IMPORT, "您没有导入数据的权限。")
+    if job.actor_id != actor.pk:
+        raise PermissionDenied("只能确认自己上传的导入任务。")
+    with transaction.atomic():
+        claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALIDATED, good_rows__gt=0).update(
+            status=ImportStatus.IMPORTING, processed_rows=0)
+        if not claimed:
+            raise ValidationError("该导入任务当前不能导入（可能已在导入中或没有有效行）。")
+        audit.record(actor=actor, action="registry.import_confirm", obj=job, request=request,
+                     summary=f"确认导入 {job.filename}：有效{job.good_rows}行")
+        transaction.on_commit(lambda: _enqueue("commit", job.pk))
+    job.refresh_from_db()
+    return job
+
+
+def _enqueue(step: str, job_id: int) -> None:
+    from . import tasks
+
+    (tasks.validate_import if step == "validate" else tasks.commit_import).enqueue(job_id)
+
+
+def _load(job_id: int) -> tuple[ImportJob, bytes]:
+    job = ImportJob.objects.select_related("org", "actor").get(pk=job_id)
+    return job, pii.decrypt_bytes(job.file_enc, field="import_file")
+
+
+def _store_result(job: ImportJob, result: Result, **fields) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(
+        total_rows=result.total, processed_rows=result.total, good_rows=result.good,
+        error_rows=result.rejected, blank_rows=result.blank, errors=[e.as_dict() for e in result.errors],
+        **fields)
+
+
+def import_job_validate(*, job_id: int) -> None:
+    """Background step 1: read and validate every row; the job then shows its preview."""
+    if not ImportJob.objects.filter(pk=job_id, status=ImportStatus.UPLOADED).update(
+            status=ImportStatus.VALIDATING):
+        return  # already picked up
+    job, data = _load(job_id)
+    importer = IMPORTERS[job.kind](scope=job.org)
+    try:
+        result = importer.validate_file(data, job.filename, progress=_reporter(job.pk))
+    except FileRefused as exc:
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.REFUSED, message=exc.message,
+                                                   file_enc=None, finished_at=timezone.now())
+        return
+    except Exception:
+        log.exception("import job %s: validation failed", job.pk)
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED,
+                                                   message="校验时发生系统错误，已记录日志。")
+        raise
+    _store_result(job, result, status=ImportStatus.VALIDATED)
+
+
+def import_job_commit(*, job_id: int) -> None:
+    """Background step 2: validate again (the registry may have changed) and write the good rows in one
+    transaction. The uploaded file is deleted afterwards."""
+    job, data = _load(job_id)
+    if job.status != ImportStatus.IMPORTING:
+        return
+    importer = IMPORTERS[job.kind](scope=job.org)
+    try:
+        result = importer.run(data, job.filename, progress=_reporter(job.pk))
+    except FileRefused as exc:
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.REFUSED, message=exc.message)
+        return
+    except Exception:
+        log.exception("import job %s: import failed, nothing written", job.pk)
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED,
+                                                   message="导入时发生系统错误，未写入任何数据，已记录日志。")
+        raise
+    with transaction.atomic():
+        _store_result(job, result, status=ImportStatus.DONE, created=result.created, updated=result.updated,
+                      file_enc=None, finished_at=timezone.now())
+        audit.record(actor=job.actor, action="registry.import_done", obj=job,
+                     summary=f"{job.get_kind_display()}导入完成：新增{result.created}，更新{result.updated}，"
+                             f"错误{result.rejected}，空行{result.blank}")
+
+
+def import_errors_xlsx(job: ImportJob) -> bytes:
+    """The error report: row number, column, reason, and who the row is about (masked)."""
+    rows = [[e["row"], e["column"], e["reason"], e.get("label", "")] for e in job.errors]
+    return write_xlsx(["行号", "列", "错误原因", "数据（已脱敏）"], rows, sheet="错误明细",
+                      widths={0: 8, 1: 22, 2: 60, 3: 36})
+
+
+def import_cli(*, actor, scope, kind: str, data: bytes, filename: str, dry_run: bool,
+               progress=None) -> Result:
+    """The command line's import: the same importer, synchronously, audited like the workbench's.
+
+    The command line is the server operator's tool: ``scope`` is the organisation whose subtree the
+    file may touch (the whole city by default); ``actor`` is the named user, if any.
+    """
+    if actor is not None:
+        _require(actor, PERM_IMPORT, "该账号没有导入数据的权限。")
+        _require_scope(actor, scope.path)
+    result = IMPORTERS[kind](scope=scope).run(data, filename, dry_run=dry_run, progress=progress)
+    if not dry_run:
+        audit.record(actor=actor, action="registry.import_cli", object_type="registry.importjob",
+                     summary=f"命令行导入{filename}：新增{result.created}，更新{result.updated}，"
+                             f"错误{result.rejected}，空行{result.blank}")
+    return result

@@ -1,0 +1,183 @@
+"""Workbench pages of the registry. Thin: parse, call a selector or a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from gonghui.orgs.models import OrgKind
+from gonghui.orgs.selectors import org_children
+
+from . import archive, selectors, services
+from .importing import template_xlsx
+from .models import ImportKind, ImportStatus, Tag
+
+PAGE_SIZE = 30
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+def _worker_filters(request) -> dict:
+    enterprise = request.GET.get("enterprise", "")
+    return {
+        "q": request.GET.get("q", "").strip()[:40],
+        "enterprise_id": int(enterprise) if enterprise.isdigit() else None,
+        "tag": request.GET.get("tag", "")[:40] or None,
+    }
+
+
+@login_required
+def worker_list(request):
+    filters = _worker_filters(request)
+    workers = selectors.worker_search(user=request.user, **filters)
+    # a count over 700,000 rows is the slow part of a list: show it only for a narrowed search
+    paginator = Paginator(workers, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "registry/worker_list.html", {
+        "page": page, "filters": filters, "tags": Tag.objects.order_by("name"),
+        "can_export_full": request.user.has_perm(services.PERM_EXPORT_PII),
+    })
+
+
+@login_required
+def worker_export(request):
+    filters = _worker_filters(request)
+    full = request.GET.get("full") == "1"
+    workers = selectors.worker_search(user=request.user, **filters)
+    try:
+        data = services.worker_export(actor=request.user, workers=workers, full=full, request=request,
+                                      description=f"条件：{filters['q'] or '全部'}")
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return redirect("registry:worker_list")
+    return _xlsx_response(data, f"职工名单-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@login_required
+def worker_detail(request, pk: int):
+    worker = selectors.worker_get(user=request.user, pk=pk)
+    return render(request, "registry/worker_detail.html", {
+        "worker": worker,
+        "employments": list(worker.employments.all()),
+        "sections": archive.sections_for(worker, request.user),
+        "can_reveal": request.user.has_perm(services.PERM_VIEW_PII),
+    })
+
+
+@login_required
+@require_POST
+def worker_reveal(request, pk: int, what: str):
+    worker = selectors.worker_get(user=request.user, pk=pk)
+    if what not in ("id_number", "bank_card"):
+        raise Http404
+    try:
+        value = services.worker_reveal_pii(actor=request.user, worker=worker, what=what, request=request)
+    except PermissionDenied as exc:
+        return HttpResponse(f'<span class="text-danger">{exc}</span>', status=403)
+    return render(request, "registry/_revealed.html", {"value": value})
+
+
+@login_required
+def enterprise_list(request):
+    town = request.GET.get("town", "")
+    q = request.GET.get("q", "").strip()[:60]
+    enterprises = selectors.enterprise_list(user=request.user, q=q, town_id=int(town) if town.isdigit() else None)
+    page = Paginator(enterprises, PAGE_SIZE).get_page(request.GET.get("page"))
+    towns = []
+    if request.user.org_id and request.user.org.kind == OrgKind.FEDERATION:
+        towns = org_children(user=request.user, org=request.user.org)
+    return render(request, "registry/enterprise_list.html", {"page": page, "q": q, "town": town,
+                                                             "towns": towns})
+
+
+@login_required
+def enterprise_detail(request, pk: int):
+    enterprise = selectors.enterprise_get(user=request.user, pk=pk)
+    workers = selectors.worker_search(user=request.user, enterprise_id=enterprise.pk)
+    page = Paginator(workers, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "registry/enterprise_detail.html", {"enterprise": enterprise, "page": page})
+
+
+@login_required
+def import_list(request):
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        kind = request.POST.get("kind", "")
+        try:
+            if upload is None:
+                raise ValidationError("请选择要上传的文件。")
+            job = services.import_job_create(actor=request.user, kind=kind, filename=upload.name,
+                                             data=upload.read(), request=request)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+            return redirect("registry:import_list")
+        return redirect("registry:import_detail", pk=job.pk)
+    jobs = selectors.import_job_list(user=request.user)[:20]
+    return render(request, "registry/import_list.html", {
+        "jobs": jobs, "kinds": ImportKind.choices,
+        "can_import": request.user.has_perm(services.PERM_IMPORT),
+    })
+
+
+def _job_context(request, pk: int) -> dict:
+    job = selectors.import_job_get(user=request.user, pk=pk)
+    progress = services.import_progress(job)
+    total = progress.get("total") or 0
+    percent = min(100, round(100 * progress.get("done", 0) / total)) if total else 0
+    return {"job": job, "progress": progress, "percent": percent, "S": ImportStatus,
+            "running": job.status in (ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus.IMPORTING),
+            "sample_errors": job.errors[:20]}
+
+
+@login_required
+def import_detail(request, pk: int):
+    return render(request, "registry/import_detail.html", _job_context(request, pk))
+
+
+@login_required
+def import_progress(request, pk: int):
+    """The job's status panel, polled by htmx while the job runs."""
+    return render(request, "registry/_import_status.html", _job_context(request, pk))
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk: int):
+    job = selectors.import_job_get(user=request.user, pk=pk)
+    try:
+        services.import_job_confirm(actor=request.user, job=job, request=request)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+    return redirect("registry:import_detail", pk=job.pk)
+
+
+@login_required
+def import_errors(request, pk: int):
+    job = selectors.import_job_get(user=request.user, pk=pk)
+    return _xlsx_response(services.import_errors_xlsx(job), f"错误报告-{job.filename}.xlsx")
+
+
+@login_required
+def import_template(request, kind: str):
+    if kind not in ImportKind.values:
+        raise Http404
+    label = dict(ImportKind.choices)[kind]
+    return _xlsx_response(template_xlsx(kind), f"{label}导入模板.xlsx")
