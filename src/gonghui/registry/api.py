@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -130,7 +130,7 @@ def get_worker(request, worker_id: int):
 def create_import(request, kind: Form[str], file: File[UploadedFile]):
     job = services.import_job_create(actor=request.user, kind=kind, filename=file.name or "upload",
                                      data=file.read(), request=request)
-    return 201, selectors.import_job_get(user=request.user, pk=job.pk)
+    return Status(201, selectors.import_job_get(user=request.user, pk=job.pk))
 
 
 @router.get("/imports/{job_id}", response=ImportJobOut, summary="导入任务状态")

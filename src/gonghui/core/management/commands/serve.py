@@ -1,10 +1,12 @@
-"""`python -m gonghui serve`: the production WSGI server (gunicorn) on this machine.
+"""`python -m gonghui serve`: the production WSGI server (gunicorn) on this machine, with the
+background-job worker (`db_worker`) beside it unless --no-worker.
 
 Static files are served by whitenoise inside the app, so no separate web server is needed for the demo;
 in production put a reverse proxy (TLS) in front and set GONGHUI_PRODUCTION=1.
 """
 
 import os
+import subprocess
 import sys
 
 from django.core.management.base import BaseCommand
@@ -18,8 +20,10 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
         parser.add_argument("--threads", type=int, default=int(os.environ.get("GUNICORN_THREADS", "4")))
+        parser.add_argument("--no-worker", action="store_true",
+                            help="do not start the background-job worker (run `db_worker` elsewhere)")
 
-    def handle(self, *args, host, port, workers, threads, **options):
+    def handle(self, *args, host, port, workers, threads, no_worker, **options):
         argv = [
             sys.executable, "-m", "gunicorn", "gonghui.wsgi:application",
             "--bind", f"{host}:{port}",
@@ -28,6 +32,10 @@ class Command(BaseCommand):
             "--access-logfile", "-",
             "--graceful-timeout", "5",
         ]
+        if not no_worker:
+            # same process group: Ctrl-C (or killing the group) stops both
+            subprocess.Popen([sys.executable, "-m", "gonghui", "db_worker", "--interval", "0.5",  # noqa: S603
+                              "--no-startup-delay"])
         self.stdout.write(f"Gonghui serving at http://{host}:{port}/  (Ctrl-C stops)")
         self.stdout.flush()
         sys.stderr.flush()
