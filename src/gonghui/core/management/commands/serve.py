@@ -34,7 +34,7 @@ class Command(BaseCommand):
         ]
         if not no_worker:
             # same process group: Ctrl-C (or killing the group) stops both
-            subprocess.Popen([sys.executable, "-m", "gonghui", "db_worker", "--interval", "0.5",  # noqa: S603
+            subprocess.Popen([sys.executable, "-m", "gonghui", "db_worker", "--interval", "0.5",
                               "--no-startup-delay"])
         self.stdout.write(f"Gonghui serving at http://{host}:{port}/  (Ctrl-C stops)")
         self.stdout.flush()
