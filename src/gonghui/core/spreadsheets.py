@@ -127,15 +127,16 @@ def _read_csv(data: bytes) -> Table:
         text = _decode_text(data)
     except UnicodeDecodeError:
         raise FileRefused("无法识别文件编码，请保存为UTF-8或GBK编码的CSV文件。") from None
-    lines = text.splitlines()
-    reader = csv.reader(lines)
-    header = next(reader, None)
+    header = next(csv.reader(io.StringIO(text)), None)
     if header is None:
         raise FileRefused("文件是空的。")
-    total = sum(1 for _ in csv.reader(lines[1:]))
+    reader = csv.reader(io.StringIO(text))
+    total = sum(1 for _ in reader) - 1
 
     def numbered() -> Iterator[tuple[int, list]]:
-        yield from enumerate(csv.reader(lines[1:]), start=2)
+        rows = csv.reader(io.StringIO(text))
+        next(rows, None)
+        yield from enumerate(rows, start=2)
 
     return Table(header=[_header_text(h) for h in header], rows=numbered(), total=total)
 

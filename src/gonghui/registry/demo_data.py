@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import random
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from gonghui.core import idnumber
@@ -112,13 +113,12 @@ def _enterprise_rows(rng: random.Random, scale: RegistryScale) -> list[list]:
     return rows
 
 
-def _worker_rows(rng: random.Random, scale: RegistryScale, enterprises: list[list]) -> list[list]:
+def _worker_rows(rng: random.Random, scale: RegistryScale, enterprises: list[list]) -> Iterator[list]:
     weights = [max(1, int(row[4])) for row in enterprises]
     codes = [row[1] for row in enterprises]
     chosen = rng.choices(codes, weights=weights, k=scale.workers)
     seen_ids: set[str] = set()
     today = dt.date(2026, 6, 30)
-    rows = []
     for code in chosen:
         male = rng.random() < 0.55
         name = rng.choice(_SURNAMES) + rng.choice(_MALE if male else _FEMALE)
@@ -139,12 +139,11 @@ def _worker_rows(rng: random.Random, scale: RegistryScale, enterprises: list[lis
         place = "" if rng.random() < 0.3 else idnumber.region_name(region)
         has_bank = rng.random() < 0.3
         bank = f"6222{rng.randint(0, 10**15 - 1):015d}" if has_bank else ""
-        rows.append([name, id_value, phone, code, member_since.isoformat(), place, bank,
-                     rng.choice(_BANKS) if has_bank else ""])
-    return rows
+        yield [name, id_value, phone, code, member_since.isoformat(), place, bank,
+               rng.choice(_BANKS) if has_bank else ""]
 
 
-def _csv(header: list[str], rows: list[list]) -> bytes:
+def _csv(header: list[str], rows: Iterable[list]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)

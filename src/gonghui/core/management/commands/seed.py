@@ -4,6 +4,7 @@ enterprises and workers (the last two through the real importer). Deterministic 
 import sys
 import time
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from gonghui.orgs.demo_city import SCALES, build_city
@@ -20,6 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, scale, **options):
         started = time.monotonic()
+        call_command("migrate", interactive=False, verbosity=0)  # a fresh database needs its tables first
         created = build_city(scale)
         ensure_demo_roles()
         if created["orgs"]:
@@ -46,4 +48,4 @@ class _Progress:
         now = time.monotonic()
         if now - self.last > 2 or done == total:
             self.last = now
-            self.out.write(f"  {'校验' if phase == 'validate' else '写入'} {done}/{total}")
+            self.out.write(f"  已处理 {done}/{total} 行")

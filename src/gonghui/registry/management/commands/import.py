@@ -101,7 +101,7 @@ class _Progress:
 
         if phase != self.phase:
             self.close()
-            self.bar = tqdm(total=total, desc="校验" if phase == "validate" else "写入", unit="行",
+            self.bar = tqdm(total=total, desc="处理", unit="行",
                             file=sys.stderr)
             self.phase = phase
         self.bar.update(done - self.bar.n)
