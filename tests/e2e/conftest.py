@@ -33,6 +33,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+SERVER_LOG: list[Path] = []  # the running server's log file, for tests that read what it wrote
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     """The demo city on a fresh SQLite file, served by gunicorn exactly as `make demo` serves it."""

@@ -7,6 +7,7 @@ import openpyxl
 from playwright.sync_api import expect
 
 from gonghui.core.idnumber import check_char
+from tests.e2e.conftest import SERVER_LOG
 from tests.e2e.test_foundation import log_in
 from tests.files import WORKER_HEADER, xlsx
 
@@ -52,3 +53,14 @@ def test_staff_import_a_file_with_bad_rows_and_find_the_new_worker(desktop, serv
     expect(desktop.get_by_test_id("profile")).to_contain_text("139****8888")
     desktop.get_by_role("button", name="显示完整号码").first.click()
     expect(desktop.get_by_test_id("revealed")).to_have_text(good + check_char(good))
+
+    # a search by full ID number never puts the number in a URL, so neither the access log nor the
+    # browser history holds it
+    desktop.get_by_role("link", name="职工档案").click()
+    desktop.get_by_label("搜索职工").fill(good + check_char(good))
+    desktop.get_by_role("button", name="搜索").click()
+    expect(desktop.get_by_test_id("workers")).to_contain_text("欧阳晓峰")
+    assert good not in desktop.url
+    log = SERVER_LOG[0].read_text()
+    assert "/desk/workers/" in log
+    assert good not in log and "8888" not in log

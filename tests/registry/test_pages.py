@@ -31,6 +31,20 @@ def test_worker_list_and_archive_show_masked_numbers_only(login, qingyang_worker
     assert "任职经历" in detail and "暂无办件与服务记录" in detail
 
 
+def test_a_search_by_id_number_keeps_the_number_out_of_the_url(login, qingyang_worker):
+    client = login("qingyang_staff")
+    number = qingyang_worker.id_number_clear()
+    response = client.post(reverse("registry:worker_list"), {"q": number.lower()})
+    assert response.status_code == 302
+    assert number not in response["Location"] and number.lower() not in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    assert qingyang_worker.name in page and "共 1 人" in page
+    assert number not in page and qingyang_worker.id_masked in page  # the query is shown back masked
+    export = client.get(reverse("registry:worker_export") + "?" + response["Location"].split("?", 1)[1])
+    rows = list(openpyxl.load_workbook(io.BytesIO(export.content)).active.iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == [qingyang_worker.name]
+
+
 def test_a_worker_of_another_town_is_not_found(login, registry, staff):
     other = Worker.objects.exclude(pk__in=Worker.objects.visible_to(staff["qingyang_staff"])).first()
     client = login("qingyang_staff")

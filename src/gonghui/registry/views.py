@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +15,8 @@ from django.views.decorators.http import require_POST
 
 from gonghui.orgs.models import OrgKind
 from gonghui.orgs.selectors import org_children
+
+from gonghui.core import pii
 
 from . import archive, selectors, services
 from .importing import template_xlsx
@@ -35,10 +39,29 @@ def _quote(name: str) -> str:
     return quote(name)
 
 
+SEARCHES_KEPT = 20
+
+
+def _remember_search(request, q: str) -> str:
+    """Keep a search in the session and return an opaque token for the URL.
+
+    A search may be a full ID number or a phone: it must not travel in a URL, where it would land in
+    access logs, browser history and Referer headers. The form posts it; the result page's URL only
+    carries the token.
+    """
+    searches = request.session.get("worker_searches", {})
+    token = secrets.token_urlsafe(8)
+    searches[token] = q
+    request.session["worker_searches"] = dict(list(searches.items())[-SEARCHES_KEPT:])
+    return token
+
+
 def _worker_filters(request) -> dict:
     enterprise = request.GET.get("enterprise", "")
+    token = request.GET.get("s", "")
+    q = request.session.get("worker_searches", {}).get(token, "") if token else request.GET.get("q", "")
     return {
-        "q": request.GET.get("q", "").strip()[:40],
+        "q": q.strip()[:40],
         "enterprise_id": int(enterprise) if enterprise.isdigit() else None,
         "tag": request.GET.get("tag", "")[:40] or None,
     }
@@ -46,13 +69,28 @@ def _worker_filters(request) -> dict:
 
 @login_required
 def worker_list(request):
+    if request.method == "POST":
+        params = request.GET.copy()
+        params.pop("page", None)
+        params.pop("q", None)
+        params["s"] = _remember_search(request, request.POST.get("q", "").strip()[:40])
+        tag = request.POST.get("tag", "")
+        if tag:
+            params["tag"] = tag
+        else:
+            params.pop("tag", None)
+        return redirect(f"{request.path}?{params.urlencode()}")
     filters = _worker_filters(request)
     workers = selectors.worker_search(user=request.user, **filters)
     # a count over 700,000 rows is the slow part of a list: show it only for a narrowed search
     paginator = Paginator(workers, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    kind, value = selectors.classify_query(filters["q"])
+    sensitive = kind in ("id", "phone")  # not echoed back in clear: the screen shows numbers masked
     return render(request, "registry/worker_list.html", {
         "page": page, "filters": filters, "tags": Tag.objects.order_by("name"),
+        "echo_q": "" if sensitive else filters["q"],
+        "shown_q": (pii.mask_id(value) if kind == "id" else pii.mask_phone(value)) if sensitive else filters["q"],
         "can_export_full": request.user.has_perm(services.PERM_EXPORT_PII),
     })
 

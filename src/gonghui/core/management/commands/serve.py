@@ -30,6 +30,8 @@ class Command(BaseCommand):
             "--workers", str(workers),
             "--threads", str(threads),
             "--access-logfile", "-",
+            # the path without the query string: a query may carry an ID number or a phone
+            "--access-logformat", '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
             "--graceful-timeout", "5",
         ]
         if not no_worker:
