@@ -33,7 +33,10 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-SERVER_LOG: list[Path] = []  # the running server's log file, for tests that read what it wrote
+class Server(str):
+    """The server's base URL; ``.log`` is the file its output (access log included) goes to."""
+
+    log: Path
 
 
 @pytest.fixture(scope="session")
@@ -61,7 +64,9 @@ def server(tmp_path_factory):
             log.close()
             raise RuntimeError("server did not start:\n" + (data / "server.log").read_text()[-3000:])
         time.sleep(0.3)
-    yield base
+    running = Server(base)
+    running.log = data / "server.log"
+    yield running
     os.killpg(proc.pid, signal.SIGTERM)
     proc.wait(timeout=20)
     log.close()

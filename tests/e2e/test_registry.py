@@ -7,14 +7,13 @@ import openpyxl
 from playwright.sync_api import expect
 
 from gonghui.core.idnumber import check_char
-from tests.e2e.conftest import SERVER_LOG
-from tests.e2e.test_foundation import log_in
+from tests.e2e.test_foundation import log_in, nav
 from tests.files import WORKER_HEADER, xlsx
 
 
 def test_staff_import_a_file_with_bad_rows_and_find_the_new_worker(desktop, server, tmp_path):
     log_in(desktop, server, "qingyang_staff")
-    desktop.get_by_role("link", name="企业", exact=True).click()
+    nav(desktop, "企业")
     code = desktop.get_by_test_id("enterprises").locator("tbody tr").first.locator("td").nth(1).inner_text()
 
     good = "35058219930909011"
@@ -27,7 +26,7 @@ def test_staff_import_a_file_with_bad_rows_and_find_the_new_worker(desktop, serv
     upload = tmp_path / "新入职职工.xlsx"
     upload.write_bytes(xlsx(WORKER_HEADER, rows))
 
-    desktop.get_by_role("link", name="数据导入").click()
+    nav(desktop, "数据导入")
     desktop.get_by_label("文件（.xlsx 或 .csv）").set_input_files(str(upload))
     desktop.get_by_role("button", name="上传并校验").click()
     preview = desktop.get_by_test_id("preview")
@@ -43,7 +42,7 @@ def test_staff_import_a_file_with_bad_rows_and_find_the_new_worker(desktop, serv
     desktop.get_by_role("button", name=re.compile("导入 1 行有效数据")).click()
     expect(desktop.get_by_test_id("import-done")).to_contain_text("新增 1 条", timeout=30_000)
 
-    desktop.get_by_role("link", name="职工档案").click()
+    nav(desktop, "职工档案")
     desktop.get_by_label("搜索职工").fill("oyxf")
     desktop.get_by_role("button", name="搜索").click()
     table = desktop.get_by_test_id("workers")
@@ -56,11 +55,11 @@ def test_staff_import_a_file_with_bad_rows_and_find_the_new_worker(desktop, serv
 
     # a search by full ID number never puts the number in a URL, so neither the access log nor the
     # browser history holds it
-    desktop.get_by_role("link", name="职工档案").click()
+    nav(desktop, "职工档案")
     desktop.get_by_label("搜索职工").fill(good + check_char(good))
     desktop.get_by_role("button", name="搜索").click()
     expect(desktop.get_by_test_id("workers")).to_contain_text("欧阳晓峰")
     assert good not in desktop.url
-    log = SERVER_LOG[0].read_text()
+    log = server.log.read_text()
     assert "/desk/workers/" in log
     assert good not in log and "8888" not in log

@@ -46,6 +46,14 @@ NEW_IDS = [idn("35058219880808101"), idn("35058219880808102"), idn("350582198808
 BANKS = ["6222021234567890111", "6228481234567890222"]
 
 
+def test_the_demo_creates_a_private_key_for_personal_data(datadir):
+    import stat
+
+    key_file = datadir / "pii_key"
+    assert key_file.exists()
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+
+
 def test_exit_codes_json_dry_run_and_error_report(datadir, tmp_path):
     code = enterprise_code(datadir)
     good = tmp_path / "good.csv"
