@@ -33,7 +33,7 @@ def _require(actor, perm: str, message: str) -> None:
 def _require_scope(actor, path: str) -> None:
     top = scope_path(actor)
     if top is None or not path.startswith(top):
-        raise PermissionDenied("该职工不在您的管辖范围内。")
+        raise PermissionDenied("不在您的管辖范围内。")
 
 
 # --- personal numbers in clear ----------------------------------------------------------------------
