@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from gonghui.api.v1 import api
+from gonghui.core import views as core_views
 from gonghui.core.health import healthz
 
 admin.site.site_header = "工会服务数据平台 · 系统管理"
@@ -14,6 +15,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("desk/", include("gonghui.desk.urls")),
     path("desk/", include("gonghui.registry.urls")),
+    path("desk/audit/", core_views.audit_list, name="audit_list"),
+    path("desk/audit/export.xlsx", core_views.audit_export, name="audit_export"),
     path("api/v1/", api.urls),
     path("m/", include("gonghui.portal.urls")),
     path("admin/", admin.site.urls),

@@ -101,7 +101,7 @@ def test_org_page_runs_the_same_number_of_queries_for_a_town_and_the_city(login,
     assert town_queries == community_queries
     assert city_queries <= town_queries
     assert list_queries == list_page_2
-    assert city_queries <= 10
+    assert city_queries <= 12
 
 
 def test_user_without_an_organisation_is_told_so(client, db):

@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
 
     name = "gonghui.core"
     verbose_name = "基础"
+
+    def ready(self):
+        from . import navigation
+
+        navigation.register("desk", "audit", "审计日志", "audit_list", order=90, permission="core.view_auditlog")

@@ -6,4 +6,5 @@ from . import navigation
 def nav(request):
     """The registered navigation of the surface the request is on."""
     surface = "m" if request.path.startswith("/m/") else "desk"
-    return {"nav_entries": navigation.entries(surface), "platform_name": settings.PLATFORM_NAME}
+    return {"nav_entries": navigation.entries(surface, getattr(request, "user", None)),
+            "platform_name": settings.PLATFORM_NAME}

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AuditQuerySet(models.QuerySet):
@@ -14,11 +15,13 @@ class AuditLog(models.Model):
     """One line of the append-only audit trail: who did what to which object, when, from where.
 
     Rows are only ever inserted (``gonghui.core.audit.record``); updating or deleting one through the
-    ORM raises. Personal numbers never appear here in clear: ``changes`` holds masked values. The access
-    issue adds the hash chain and the database-level guard on PostgreSQL.
+    ORM raises, and on PostgreSQL a trigger refuses it in the database too (except deleting rows past
+    the retention period). Each row carries ``seq`` (no gaps) and a keyed hash (HMAC) over its content
+    and the previous row's hash, so ``python -m gonghui audit verify`` finds a removed or altered row.
+    Personal numbers never appear here in clear: ``changes`` holds masked values.
     """
 
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="+", db_constraint=False)
     actor_label = models.CharField("操作人账号", max_length=150, blank=True)
@@ -28,6 +31,9 @@ class AuditLog(models.Model):
     object_id = models.CharField("对象", max_length=64, blank=True, db_index=True)
     summary = models.CharField("摘要", max_length=300, blank=True)
     changes = models.JSONField("变更", default=dict, blank=True)
+    seq = models.BigIntegerField("序号", unique=True, null=True, editable=False)
+    prev_hash = models.CharField("上一条摘要", max_length=64, blank=True, editable=False)
+    hash = models.CharField("摘要", max_length=64, blank=True, editable=False)
 
     objects = AuditQuerySet.as_manager()
 

@@ -20,19 +20,22 @@ class NavEntry:
     icon: str = ""
     order: int = 100
     description: str = ""
+    permission: str = ""  # shown only to users holding it
 
 
 _entries: dict[str, dict[str, NavEntry]] = {surface: {} for surface in SURFACES}
 
 
 def register(surface: str, key: str, label: str, url_name: str, *, icon: str = "", order: int = 100,
-             description: str = "") -> None:
+             description: str = "", permission: str = "") -> None:
     if surface not in _entries:
         raise ValueError(f"unknown surface {surface!r}")
     if key in _entries[surface] and _entries[surface][key].url_name != url_name:
         raise ValueError(f"navigation key {key!r} registered twice on {surface}")
-    _entries[surface][key] = NavEntry(surface, key, label, url_name, icon, order, description)
+    _entries[surface][key] = NavEntry(surface, key, label, url_name, icon, order, description, permission)
 
 
-def entries(surface: str) -> list[NavEntry]:
-    return sorted(_entries[surface].values(), key=lambda e: (e.order, e.key))
+def entries(surface: str, user=None) -> list[NavEntry]:
+    return sorted((e for e in _entries[surface].values()
+                   if not e.permission or (user is not None and user.has_perm(e.permission))),
+                  key=lambda e: (e.order, e.key))

@@ -1,14 +1,14 @@
-"""Every write to the union tree and its centres: permission, validation, one transaction.
+"""Every write to the union tree and its centres: permission, validation, one transaction, audit.
 
-The audit trail arrives with the registry and access issues; when it does, these functions are where
-it is written (nothing else writes these tables except the seed builder and the system administrator's
-Django admin).
+Nothing else writes these tables except the seed builder and the system administrator's Django admin.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+
+from gonghui.core import audit
 
 from .models import Facility, Org, OrgKind, ServiceCentre
 from .scoping import scope_path
@@ -53,7 +53,9 @@ def org_create(*, actor, parent: Org, code: str, name: str, kind: str, short_nam
         node = Org(code=code, name=name, kind=kind, short_name=short_name, town_type=town_type,
                    address=address, phone=phone)
         node.full_clean(exclude=["path", "depth", "numchild"])
-        return Org.objects.add_child(parent, instance=node)
+        node = Org.objects.add_child(parent, instance=node)
+        audit.record(actor=actor, action="orgs.org_create", obj=node, summary=f"在{parent.name}下新建{name}")
+        return node
 
 
 def centre_create(*, actor, org: Org, **fields) -> ServiceCentre:
@@ -67,6 +69,7 @@ def centre_create(*, actor, org: Org, **fields) -> ServiceCentre:
     centre.full_clean()
     with transaction.atomic():
         centre.save()
+        audit.record(actor=actor, action="orgs.centre_create", obj=centre, summary=f"新建服务阵地{centre.name}")
     return centre
 
 
@@ -79,8 +82,12 @@ def centre_update(*, actor, centre: ServiceCentre, **fields) -> ServiceCentre:
         fields["facilities"] = validate_facilities(fields["facilities"])
     with transaction.atomic():
         centre = ServiceCentre.objects.select_for_update().get(pk=centre.pk)
+        before = {key: getattr(centre, key) for key in fields}
         for key, value in fields.items():
             setattr(centre, key, value)
         centre.full_clean()
         centre.save(update_fields=[*fields])
+        changed = [key for key in fields if before[key] != fields[key]]
+        audit.record(actor=actor, action="orgs.centre_update", obj=centre, summary=f"修改服务阵地{centre.name}",
+                     changes={"before": {k: before[k] for k in changed}, "after": {k: fields[k] for k in changed}})
     return centre
