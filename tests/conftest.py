@@ -20,8 +20,12 @@ def staff(city):
 
 @pytest.fixture
 def login(client):
+    """Sign a demo account in (its password checked; force_login since axes needs a real request)."""
+
     def _login(username: str):
-        assert client.login(username=username, password=DEMO_PASSWORD)
+        user = get_user_model().objects.get(username=username)
+        assert user.check_password(DEMO_PASSWORD)
+        client.force_login(user)
         return client
 
     return _login

@@ -148,7 +148,7 @@ def test_the_audit_administrator_searches_and_exports(client, staff):
     audit.record(actor=staff["qingyang_staff"], action="registry.reveal_id_number", object_type="registry.worker",
                  object_id="42", summary="查看某人的完整身份证号")
     audit.record(actor=staff["meiling_staff"], action="orgs.centre_update", object_id="7", summary="修改")
-    auditor = get_user_model().objects.create_user("auditor", password="Audit#2026x")
+    auditor = get_user_model().objects.create_user("auditor", password="Audit#2026x", must_change_password=False)
     client.force_login(auditor)
     assert client.get("/desk/audit/").status_code == 403
     auditor.user_permissions.add(Permission.objects.get(codename="view_auditlog"))

@@ -151,9 +151,9 @@ def test_templates_download_with_the_issue_columns(login, registry):
 
 def test_worker_pages_run_a_fixed_number_of_queries(login, registry, django_assert_max_num_queries):
     client = login("city_staff")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(16):
         client.get(reverse("registry:worker_list"))
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(16):
         client.get(reverse("registry:worker_list") + "?page=40")
 
 

@@ -7,3 +7,6 @@ class AccountsConfig(AppConfig):
 
     name = "gonghui.accounts"
     verbose_name = "账号"
+
+    def ready(self):
+        from . import security  # noqa: F401 - connects the audit receivers of auth events

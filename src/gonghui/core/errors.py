@@ -14,5 +14,6 @@ def permission_denied(request, exception=None):
 
 
 def server_error(request):
+    incident = getattr(request, "incident_id", "")
     return render(request, "errors/error.html", {"code": 500, "title": "系统繁忙",
-                  "message": "服务器出现错误，已记录日志，请稍后再试。"}, status=500)
+                  "message": "服务器出现错误，已记录日志，请稍后再试。", "incident": incident}, status=500)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.DeskLoginView.as_view(), name="login"),
     path("logout/", views.DeskLogoutView.as_view(), name="logout"),
+    path("password/", views.DeskPasswordChangeView.as_view(), name="password_change"),
     path("orgs/<int:pk>/", views.org_detail, name="org_detail"),
     path("centres/", views.centre_list, name="centre_list"),
     path("centres/<int:pk>/", views.centre_detail, name="centre_detail"),

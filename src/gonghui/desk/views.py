@@ -2,24 +2,55 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.urls import reverse_lazy
 
+from gonghui.accounts import security
+from gonghui.accounts import services as accounts_services
 from gonghui.orgs import selectors
 from gonghui.orgs.models import CentreKind, OrgKind
 
 PAGE_SIZE = 30
 
 
-class DeskLoginView(auth_views.LoginView):
+class ThrottledLoginMixin:
+    """Refuse sign-in attempts from an address that failed too often (accounts.security)."""
+
+    def post(self, request, *args, **kwargs):
+        if security.ip_throttled(request):
+            form = self.get_form()
+            form.add_error(None, "此网络登录失败次数过多，请10分钟后再试。")
+            return self.form_invalid(form)
+        return super().post(request, *args, **kwargs)
+
+
+class DeskLoginView(ThrottledLoginMixin, auth_views.LoginView):
     template_name = "desk/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["expired"] = self.request.GET.get("expired") == "1"
+        return context
 
 
 class DeskLogoutView(auth_views.LogoutView):
     pass
+
+
+class DeskPasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "desk/password_change.html"
+    success_url = reverse_lazy("desk:home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # saves, keeps this session (update_session_auth_hash)
+        accounts_services.password_changed(user=self.request.user, request=self.request)
+        messages.success(self.request, "密码已修改，其他设备上的登录已退出。")
+        return response
 
 
 def _org_page(request, org):

@@ -238,7 +238,8 @@ def ensure_demo_accounts() -> list[str]:
             continue
         is_admin = username == "admin"
         user = User(username=username, name=_ACCOUNT_NAME[username], org=orgs[_ACCOUNT_ORG[username]],
-                    title=role, is_staff=is_admin, is_superuser=is_admin)
+                    title=role, is_staff=is_admin, is_superuser=is_admin,
+                    must_change_password=False)  # demo only: real accounts change it at first login
         user.set_password(DEMO_PASSWORD)
         user.save()
         created.append(username)

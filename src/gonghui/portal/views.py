@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 
 from gonghui.core import navigation
+from gonghui.desk.views import ThrottledLoginMixin
 from gonghui.orgs import selectors
 from gonghui.orgs.models import CentreKind
 
@@ -42,7 +43,7 @@ def centre_detail(request, pk: int):
     return render(request, "m/centre_detail.html", {"centre": centre})
 
 
-class PortalLoginView(auth_views.LoginView):
+class PortalLoginView(ThrottledLoginMixin, auth_views.LoginView):
     template_name = "m/login.html"
     redirect_authenticated_user = True
     next_page = reverse_lazy("portal:me")

@@ -1,0 +1,40 @@
+"""Responses that hold personal data are not cached; a crash gets an incident id the user can quote."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+log = logging.getLogger("gonghui.incident")
+
+
+class PrivateResponseMiddleware:
+    """``Cache-Control: no-store`` on every page and API answer given to a signed-in user."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or request.path.startswith("/api/"):
+            if not request.path.startswith("/static/"):
+                response["Cache-Control"] = "no-store"
+        return response
+
+
+class IncidentMiddleware:
+    """Log an unhandled exception under a short incident id; the 500 page shows that id."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        incident = secrets.token_hex(4).upper()
+        request.incident_id = incident
+        # the path only: a query string may hold personal data
+        log.error("incident %s: %s %s", incident, request.method, request.path, exc_info=exception)
+        return None
