@@ -19,6 +19,23 @@ def staff(city):
 
 
 @pytest.fixture
+def grant():
+    """Give a user a role at an organisation (or take all their roles away with ``role=None``)."""
+    from gonghui.accounts.models import Role, RoleAssignment
+
+    def _grant(user, role, org=None):
+        if role is None:
+            RoleAssignment.objects.filter(user=user).delete()
+        else:
+            RoleAssignment.objects.get_or_create(user=user, role=Role.objects.get(code=role), org=org or user.org)
+        for attr in ("_role_grants", "_role_perm_cache", "_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+            user.__dict__.pop(attr, None)
+        return user
+
+    return _grant
+
+
+@pytest.fixture
 def login(client):
     """Sign a demo account in (its password checked; force_login since axes needs a real request)."""
 
@@ -34,7 +51,6 @@ def login(client):
 @pytest.fixture
 def registry(city):
     """The demo city's enterprises and workers (340 and 2,400), loaded through the importer."""
-    from gonghui.registry.demo_data import build_registry, ensure_demo_roles
+    from gonghui.registry.demo_data import build_registry
 
-    ensure_demo_roles()
     return build_registry("demo")

@@ -206,7 +206,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked-out username before the password is checked
-    "django.contrib.auth.backends.ModelBackend",
+    "gonghui.accounts.backends.RoleBackend",  # permissions of the user's roles (where: orgs.scoping)
 ]
 LOGIN_URL = "desk:login"
 LOGIN_URL_PATH = "/desk/login/"

@@ -103,9 +103,10 @@ def test_none_of_the_last_five_passwords(staff):
     validate_password(history[0], user=user)  # the sixth-last is allowed again
 
 
-def test_a_new_account_changes_its_password_at_first_login(city):
+def test_a_new_account_changes_its_password_at_first_login(city, grant):
     User = get_user_model()
-    User.objects.create_user("new_staff", password="Initial#Pass9", org=city["qingyang"], name="新同事")
+    grant(User.objects.create_user("new_staff", password="Initial#Pass9", org=city["qingyang"], name="新同事"),
+          "centre_staff")
     other = Client()
     client = Client()
     for c in (client, other):

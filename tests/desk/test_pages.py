@@ -111,7 +111,7 @@ def test_user_without_an_organisation_is_told_so(client, db):
     client.force_login(lonely)
     response = client.get("/desk/")
     assert response.status_code == 403
-    assert "尚未分配所属工会组织" in response.content.decode()
+    assert "尚未被授予任何组织的角色" in response.content.decode()
 
 
 def test_system_administrator_reaches_the_django_admin(login, city):

@@ -80,7 +80,10 @@ def test_demo_accounts_belong_to_their_organisations(staff):
     assert staff["qingyang_staff"].org.short_name == "青阳街道"
     assert staff["meiling_staff"].org.short_name == "梅岭街道"
     assert staff["city_staff"].org.depth == 1
-    assert staff["admin"].is_superuser and staff["admin"].is_staff
+    # the system administrator is no superuser: users, organisations, settings — no business data
+    assert staff["admin"].is_staff and not staff["admin"].is_superuser
+    assert staff["admin"].has_perm("orgs.change_servicecentre")
+    assert not staff["admin"].has_perm("registry.view_worker") and not staff["admin"].has_perm("core.view_auditlog")
     assert not staff["city_staff"].is_staff
     assert staff["qingyang_staff"].check_password(demo_city.DEMO_PASSWORD)
     # passwords are hashed with Argon2

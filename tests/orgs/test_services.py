@@ -24,7 +24,8 @@ def test_a_town_cannot_be_added_below_a_town(staff, city):
     assert not Org.objects.filter(code="x").exists()
 
 
-def test_staff_cannot_write_outside_their_subtree(staff, city):
+def test_staff_cannot_write_outside_their_subtree(staff, city, grant):
+    grant(staff["qingyang_staff"], "system_admin")  # may edit centres — in 青阳's subtree only
     meiling_centre = ServiceCentre.objects.get(name="梅岭街道职工服务中心")
     with pytest.raises(PermissionDenied, match="管辖范围"):
         services.centre_update(actor=staff["qingyang_staff"], centre=meiling_centre, phone="0595-1")

@@ -67,10 +67,9 @@ def test_import_job_through_the_api(login, registry, staff, django_capture_on_co
     assert ImportJob.objects.get().status == "validated"
 
 
-def test_staff_without_the_import_right_get_a_403(login, registry, staff):
-    from django.contrib.auth.models import Group
-
-    staff["meiling_staff"].groups.remove(*Group.objects.all())
+def test_staff_without_the_import_right_get_a_403(login, registry, staff, grant):
+    grant(staff["meiling_staff"], None)
+    grant(staff["meiling_staff"], "leader")
     client = login("meiling_staff")
     from django.core.files.uploadedfile import SimpleUploadedFile
 

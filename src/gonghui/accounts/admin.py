@@ -1,21 +1,64 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
 
-from .models import User
+from . import services
+from .models import Role, RoleAssignment, User
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ("username", "name", "org", "title", "is_staff", "is_active", "last_login")
-    list_filter = ("is_staff", "is_superuser", "is_active")
+    list_display = ("username", "name", "org", "title", "is_active", "must_change_password", "last_login")
+    list_filter = ("is_staff", "is_active", "must_change_password")
     search_fields = ("username", "name", "org__name")
     autocomplete_fields = ("org",)
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("个人信息", {"fields": ("name", "org", "title", "email")}),
-        ("权限", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
-        ("时间", {"fields": ("last_login", "date_joined")}),
+        ("状态", {"fields": ("is_active", "is_staff", "must_change_password")}),
+        ("时间", {"fields": ("last_login", "date_joined", "password_changed_at")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "name", "org", "password1", "password2")}),
     )
+    readonly_fields = ("last_login", "date_joined", "password_changed_at")
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "admin_duty", "requires_2fa")
+    filter_horizontal = ("permissions",)
+    readonly_fields = ("code", "admin_duty")
+
+    def has_add_permission(self, request):
+        return False  # the roles ship as data (accounts/roles.py)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(admin.ModelAdmin):
+    """Grants and revocations go through accounts.services (scope, 三员分立, audit)."""
+
+    list_display = ("user", "role", "org", "granted_by", "granted_at")
+    list_filter = ("role",)
+    search_fields = ("user__username", "user__name", "org__name")
+    autocomplete_fields = ("user", "org")
+    fields = ("user", "role", "org")
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        try:
+            services.role_grant(actor=request.user, user=obj.user, role=obj.role, org=obj.org, request=request)
+        except (PermissionDenied, ValidationError) as exc:
+            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+
+    def delete_model(self, request, obj):
+        services.role_revoke(actor=request.user, assignment=obj, request=request)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.role_revoke(actor=request.user, assignment=obj, request=request)

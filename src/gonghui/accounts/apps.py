@@ -9,4 +9,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from . import security  # noqa: F401 - connects the audit receivers of auth events
+        from .roles import sync_roles
+
+        post_migrate.connect(sync_roles, sender=self, dispatch_uid="gonghui.accounts.sync_roles")

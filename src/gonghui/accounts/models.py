@@ -60,3 +60,43 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}"
+
+
+class Role(models.Model):
+    """A named set of permissions (centre staff, reviewer, finance, …), granted to a user at a node of the
+    union tree by a ``RoleAssignment``. The roles ship as data (migration); the security administrator
+    may adjust their permissions."""
+
+    code = models.SlugField("编码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=50)
+    description = models.CharField("说明", max_length=200, blank=True)
+    permissions = models.ManyToManyField("auth.Permission", verbose_name="权限", blank=True)
+    admin_duty = models.CharField("三员职责", max_length=16, blank=True,
+                                  help_text="system / security / audit：三员分立，同一人只能担任其一")
+    requires_2fa = models.BooleanField("须启用双因素认证", default=False)
+
+    class Meta:
+        verbose_name = "角色"
+        verbose_name_plural = "角色"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoleAssignment(models.Model):
+    """``user`` holds ``role`` at ``org`` and, through it, over the organisation's whole subtree."""
+
+    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.ForeignKey(Role, verbose_name="角色", on_delete=models.PROTECT, related_name="assignments")
+    org = models.ForeignKey("orgs.Org", verbose_name="授权组织", on_delete=models.PROTECT, related_name="+")
+    granted_by = models.ForeignKey(User, verbose_name="授权人", on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    granted_at = models.DateTimeField("授权时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "角色授权"
+        verbose_name_plural = "角色授权"
+        constraints = [models.UniqueConstraint(fields=["user", "role", "org"], name="role_assignment_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.role} @ {self.org}"

@@ -69,9 +69,10 @@ def _org_page(request, org):
 
 @login_required
 def home(request):
-    if request.user.org_id is None:
+    org = selectors.home_org(user=request.user)
+    if org is None:
         return render(request, "desk/no_org.html", status=403)
-    return _org_page(request, request.user.org)
+    return _org_page(request, org)
 
 
 @login_required
@@ -92,9 +93,15 @@ def centre_list(request):
     page = Paginator(centres, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "desk/centre_list.html", {
         "page": page, "org": org, "kind": kind, "q": q, "kinds": CentreKind.choices,
-        "towns": selectors.org_children(user=request.user, org=request.user.org)
-        if request.user.org_id and request.user.org.kind == OrgKind.FEDERATION else [],
+        "towns": _town_choices(request.user),
     })
+
+
+def _town_choices(user):
+    home = selectors.home_org(user=user)
+    if home is None or home.kind != OrgKind.FEDERATION:
+        return []
+    return selectors.org_children(user=user, org=home)
 
 
 @login_required

@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from .models import CentreKind, Org, OrgKind, ServiceCentre
-from .scoping import scope_path, subtree_q
+from .scoping import scope_paths, subtree_q
 
 
 def org_get(*, user, pk: int) -> Org:
@@ -17,11 +17,20 @@ def org_get(*, user, pk: int) -> Org:
         raise Http404("组织不存在") from None
 
 
+def home_org(*, user) -> Org | None:
+    """Where the user's workbench opens: the top-most organisation where they may see the tree."""
+    paths = scope_paths(user, "orgs.view_org")
+    if not paths:
+        return None
+    return Org.objects.filter(path=min(paths, key=len)).first()
+
+
 def org_breadcrumbs(*, user, org: Org) -> list[Org]:
-    """The org's ancestors down from the user's own organisation (never above it), then the org."""
-    top = scope_path(user)
-    if top is None:
+    """The org's ancestors down from the top of the user's scope (never above it), then the org."""
+    tops = [p for p in scope_paths(user, "orgs.view_org") if org.path.startswith(p)]
+    if not tops:
         return []
+    top = min(tops, key=len)
     paths = [org.path[:i] for i in range(len(top), len(org.path), Org.steplen)]
     return [*Org.objects.filter(path__in=paths).order_by("path"), org]
 

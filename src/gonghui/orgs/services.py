@@ -11,7 +11,7 @@ from django.db import transaction
 from gonghui.core import audit
 
 from .models import Facility, Org, OrgKind, ServiceCentre
-from .scoping import scope_path
+from .scoping import in_scope
 
 _CHILD_KINDS = {
     OrgKind.FEDERATION: {OrgKind.TOWN},
@@ -25,11 +25,11 @@ CENTRE_FIELDS = ("name", "kind", "address", "phone", "opening_hours", "facilitie
 
 
 def _require_in_scope(actor, org: Org, perm: str) -> None:
-    top = scope_path(actor)
-    if top is None or not org.path.startswith(top):
+    if in_scope(actor, org.path, perm):
+        return
+    if actor.has_perm(perm):
         raise PermissionDenied("该组织不在您的管辖范围内。")
-    if not actor.has_perm(perm):
-        raise PermissionDenied("您没有执行此操作的权限。")
+    raise PermissionDenied("您没有执行此操作的权限。")
 
 
 def validate_facilities(codes) -> list[str]:

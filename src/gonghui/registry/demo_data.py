@@ -171,27 +171,3 @@ def build_registry(scale_name: str = "demo", progress=None) -> dict[str, int]:
         raise RuntimeError(f"demo data rejected by the importer: row {first.row} {first.column} {first.reason}")
     return {"enterprises": enterprises.created, "workers": workers.created}
 
-
-DEMO_ROLES = {
-    # group name: permissions (the access issue turns these into managed roles)
-    "服务中心工作人员": ["registry.import_registry", "registry.view_worker_pii"],
-    "名单导出": ["registry.export_worker_pii"],
-}
-DEMO_MEMBERS = {"city_staff": ["服务中心工作人员", "名单导出"], "qingyang_staff": ["服务中心工作人员"],
-                "meiling_staff": ["服务中心工作人员"]}
-
-
-def ensure_demo_roles() -> None:
-    """Groups with the registry's permissions, given to the demo staff accounts."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group, Permission
-
-    groups = {}
-    for group_name, perms in DEMO_ROLES.items():
-        group, _ = Group.objects.get_or_create(name=group_name)
-        for perm in perms:
-            app_label, codename = perm.split(".")
-            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-        groups[group_name] = group
-    for user in get_user_model().objects.filter(username__in=DEMO_MEMBERS):
-        user.groups.add(*(groups[name] for name in DEMO_MEMBERS[user.username]))

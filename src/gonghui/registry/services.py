@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from gonghui.core import audit, pii
 from gonghui.core.spreadsheets import FileRefused, write_xlsx
-from gonghui.orgs.scoping import scope_path
+from gonghui.orgs.models import Org
+from gonghui.orgs.scoping import in_scope, scope_paths
 
 from .importing import IMPORTERS, Result
 from .models import ImportJob, ImportKind, ImportStatus, Worker
@@ -30,9 +31,8 @@ def _require(actor, perm: str, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def _require_scope(actor, path: str) -> None:
-    top = scope_path(actor)
-    if top is None or not path.startswith(top):
+def _require_scope(actor, path: str, perm: str) -> None:
+    if not in_scope(actor, path, perm):
         raise PermissionDenied("不在您的管辖范围内。")
 
 
@@ -41,7 +41,7 @@ def _require_scope(actor, path: str) -> None:
 def worker_reveal_pii(*, actor, worker: Worker, what: str, request=None) -> str:
     """The worker's full ID or bank number, for a user with the right; the view is audited."""
     _require(actor, PERM_VIEW_PII, "您没有查看完整证件号码的权限。")
-    _require_scope(actor, worker.org.path)
+    _require_scope(actor, worker.org.path, PERM_VIEW_PII)
     if what == "id_number":
         value = worker.id_number_clear()
     elif what == "bank_card":
@@ -63,6 +63,8 @@ def worker_export(*, actor, workers, full: bool = False, request=None, descripti
     """An .xlsx of the (already scoped) worker list: masked unless ``full`` is asked with the right."""
     if full:
         _require(actor, PERM_EXPORT_PII, "您没有导出完整证件号码的权限。")
+        # only the part of the list where the actor holds the export right
+        workers = workers.filter(pk__in=Worker.objects.visible_to(actor, PERM_EXPORT_PII).values("pk"))
     workers = workers.select_related("enterprise").prefetch_related("tags")[:EXPORT_LIMIT]
     rows = []
     for w in workers.iterator(chunk_size=2000):
@@ -103,14 +105,16 @@ def _reporter(job_id: int):
 def import_job_create(*, actor, kind: str, filename: str, data: bytes, request=None) -> ImportJob:
     """Keep the uploaded file (encrypted) and queue its validation."""
     _require(actor, PERM_IMPORT, "您没有导入数据的权限。")
-    if actor.org_id is None:
-        raise PermissionDenied("您的账号尚未分配所属工会组织。")
+    paths = scope_paths(actor, PERM_IMPORT)
+    if not paths:
+        raise PermissionDenied("您没有导入数据的权限。")
+    scope = Org.objects.get(path=min(paths, key=len))
     if kind not in ImportKind.values:
         raise ValidationError({"kind": "未知的导入类型。"})
     if not data:
         raise ValidationError({"file": "请选择要上传的文件。"})
     with transaction.atomic():
-        job = ImportJob.objects.create(kind=kind, filename=filename[:200], actor=actor, org=actor.org,
+        job = ImportJob.objects.create(kind=kind, filename=filename[:200], actor=actor, org=scope,
                                        file_enc=pii.encrypt_bytes(data, field="import_file"))
         audit.record(actor=actor, action="registry.import_upload", obj=job, request=request,
                      summary=f"上传{job.get_kind_display()}导入文件 {job.filename}")
@@ -215,7 +219,7 @@ def import_cli(*, actor, scope, kind: str, data: bytes, filename: str, dry_run: 
     """
     if actor is not None:
         _require(actor, PERM_IMPORT, "该账号没有导入数据的权限。")
-        _require_scope(actor, scope.path)
+        _require_scope(actor, scope.path, PERM_IMPORT)
     result = IMPORTERS[kind](scope=scope).run(data, filename, dry_run=dry_run, progress=progress)
     if not dry_run:
         audit.record(actor=actor, action="registry.import_cli", object_type="registry.importjob",

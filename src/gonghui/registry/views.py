@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core import pii
 from gonghui.orgs.models import OrgKind
-from gonghui.orgs.selectors import org_children
+from gonghui.orgs.selectors import home_org, org_children
 
 from . import archive, selectors, services
 from .importing import template_xlsx
@@ -139,8 +139,9 @@ def enterprise_list(request):
     enterprises = selectors.enterprise_list(user=request.user, q=q, town_id=int(town) if town.isdigit() else None)
     page = Paginator(enterprises, PAGE_SIZE).get_page(request.GET.get("page"))
     towns = []
-    if request.user.org_id and request.user.org.kind == OrgKind.FEDERATION:
-        towns = org_children(user=request.user, org=request.user.org)
+    home = home_org(user=request.user)
+    if home is not None and home.kind == OrgKind.FEDERATION:
+        towns = org_children(user=request.user, org=home)
     return render(request, "registry/enterprise_list.html", {"page": page, "q": q, "town": town,
                                                              "towns": towns})
 

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from gonghui.orgs.demo_city import SCALES, build_city
-from gonghui.registry.demo_data import build_registry, ensure_demo_roles
+from gonghui.registry.demo_data import build_registry
 
 
 class Command(BaseCommand):
@@ -23,7 +23,6 @@ class Command(BaseCommand):
         started = time.monotonic()
         call_command("migrate", interactive=False, verbosity=0)  # a fresh database needs its tables first
         created = build_city(scale)
-        ensure_demo_roles()
         if created["orgs"]:
             self.stdout.write(self.style.SUCCESS(
                 f"晋江市 ({scale}): 新建组织 {created['orgs']} 个，服务中心(站) {created['centres']} 个，"

@@ -1,0 +1,43 @@
+"""Permissions come from roles: the union of the permissions of every role the user holds anywhere.
+
+Where a permission applies is decided by scoping (orgs/scoping.py): at the nodes where the role that
+grants it was assigned, and their subtrees.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.backends import ModelBackend
+
+
+def role_grants(user) -> list[tuple[str, frozenset[str]]]:
+    """(org path, permissions) for each of the user's role assignments; cached on the user object."""
+    cached = getattr(user, "_role_grants", None)
+    if cached is not None:
+        return cached
+    from .models import RoleAssignment
+
+    grants: dict[int, tuple[str, set[str]]] = {}
+    rows = (RoleAssignment.objects.filter(user_id=user.pk)
+            .values_list("pk", "org__path", "role__permissions__content_type__app_label",
+                         "role__permissions__codename"))
+    for pk, path, app_label, codename in rows:
+        entry = grants.setdefault(pk, (path, set()))
+        if codename:
+            entry[1].add(f"{app_label}.{codename}")
+    result = [(path, frozenset(perms)) for path, perms in grants.values()]
+    user._role_grants = result
+    return result
+
+
+class RoleBackend(ModelBackend):
+    """ModelBackend (user and group permissions) plus the permissions of the user's roles."""
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_role_perm_cache"):
+            perms = set(super().get_all_permissions(user_obj))
+            for _path, granted in role_grants(user_obj):
+                perms |= granted
+            user_obj._role_perm_cache = perms
+        return user_obj._role_perm_cache

@@ -1,0 +1,80 @@
+"""The roles the platform ships with, as data: created after every `migrate` when missing.
+
+The security administrator may change a role's permissions afterwards; a role that exists is left as it
+is. The three administrators (三员分立) are separate duties: one person holds at most one of them
+(enforced by accounts.services.role_grant).
+"""
+
+from __future__ import annotations
+
+VIEW_TREE = ["orgs.view_org", "orgs.view_servicecentre"]
+VIEW_REGISTRY = ["registry.view_enterprise", "registry.view_worker", "registry.view_importjob"]
+
+ROLES: dict[str, dict] = {
+    "centre_staff": {
+        "name": "服务中心工作人员", "description": "受理、代办、录入和导入，查看本级及下级的职工档案",
+        "permissions": [*VIEW_TREE, *VIEW_REGISTRY, "registry.import_registry", "registry.view_worker_pii"],
+    },
+    "reviewer": {
+        "name": "审核人员", "description": "复核办件，可导出含完整证件号码的名单",
+        "permissions": [*VIEW_TREE, *VIEW_REGISTRY, "registry.view_worker_pii", "registry.export_worker_pii"],
+    },
+    "finance": {
+        "name": "财务人员", "description": "补助金支付批次与银行文件", "requires_2fa": True,
+        "permissions": [*VIEW_TREE, *VIEW_REGISTRY, "registry.view_worker_pii"],
+    },
+    "enterprise_contact": {
+        "name": "企业工会专干", "description": "仅本企业：上传花名册、参保、发布岗位",
+        "permissions": [*VIEW_TREE, *VIEW_REGISTRY, "registry.import_registry"],
+    },
+    "partner": {
+        "name": "合作律师/咨询师", "description": "仅处理分派给本人的办件或预约",
+        "permissions": [],
+    },
+    "leader": {
+        "name": "领导", "description": "只读：统计数据与报表",
+        "permissions": [*VIEW_TREE],
+    },
+    "system_admin": {
+        "name": "系统管理员", "description": "用户、组织、系统设置；不接触业务数据和审计日志",
+        "admin_duty": "system", "requires_2fa": True,
+        "permissions": [*VIEW_TREE, "orgs.add_org", "orgs.change_org", "orgs.add_servicecentre",
+                        "orgs.change_servicecentre", "accounts.view_user", "accounts.add_user",
+                        "accounts.change_user"],
+    },
+    "security_admin": {
+        "name": "安全管理员", "description": "角色授权与安全设置（锁定解除等）",
+        "admin_duty": "security", "requires_2fa": True,
+        "permissions": ["accounts.view_user", "accounts.view_role", "accounts.change_role",
+                        "accounts.view_roleassignment", "accounts.add_roleassignment",
+                        "accounts.delete_roleassignment", "axes.view_accessattempt", "axes.delete_accessattempt"],
+    },
+    "audit_admin": {
+        "name": "审计管理员", "description": "只读审计日志", "admin_duty": "audit", "requires_2fa": True,
+        "permissions": ["core.view_auditlog"],
+    },
+}
+
+
+def sync_roles(**kwargs) -> None:
+    """post_migrate: make sure every permission exists, then create the roles that are missing."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Permission
+    from django.db import connections
+
+    from .models import Role
+
+    using = kwargs.get("using", "default")
+    if Role._meta.db_table not in connections[using].introspection.table_names():
+        return  # migrating backwards: the roles' table is gone
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=kwargs.get("using", "default"))
+    for code, spec in ROLES.items():
+        role, created = Role.objects.get_or_create(code=code, defaults={
+            "name": spec["name"], "description": spec.get("description", ""),
+            "admin_duty": spec.get("admin_duty", ""), "requires_2fa": spec.get("requires_2fa", False)})
+        if created:
+            for perm in spec["permissions"]:
+                app_label, codename = perm.split(".")
+                role.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
