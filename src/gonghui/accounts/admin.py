@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from . import services
-from .models import Role, RoleAssignment, User
+from .models import ApiToken, Role, RoleAssignment, User
 
 
 @admin.register(User)
@@ -62,3 +62,30 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             services.role_revoke(actor=request.user, assignment=obj, request=request)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued by `python -m gonghui token` (shown once); here they are listed and revoked."""
+
+    list_display = ("name", "user", "prefix", "scopes", "expires_at", "revoked_at", "last_used_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("name", "user__username", "prefix")
+    readonly_fields = ("user", "name", "prefix", "scopes", "rate_per_minute", "expires_at", "revoked_at",
+                       "created_by", "created_at", "last_used_at")
+    exclude = ("token_hash",)
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="撤销所选令牌")
+    def revoke(self, request, queryset):
+        from .tokens import token_revoke
+
+        for row in queryset:
+            token_revoke(actor=request.user, token=row, request=request)
+        messages.success(request, f"已撤销 {queryset.count()} 个令牌。")

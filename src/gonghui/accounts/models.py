@@ -100,3 +100,29 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.role} @ {self.org}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for a partner system on /api/v1/: issued to a user (whose roles and scope apply),
+    limited to ``scopes``, expiring, revocable. Only a SHA-256 of the secret is stored (the secret is
+    32 random bytes, so no slow hash is needed); ``prefix`` finds the row without scanning."""
+
+    user = models.ForeignKey(User, verbose_name="所属用户", on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("合作方/用途", max_length=100)
+    prefix = models.CharField(max_length=12, unique=True)
+    token_hash = models.CharField(max_length=64)
+    scopes = models.JSONField("接口范围", default=list)
+    rate_per_minute = models.PositiveIntegerField("每分钟请求上限", default=120)
+    expires_at = models.DateTimeField("有效期至")
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    created_by = models.ForeignKey(User, verbose_name="签发人", on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField("签发时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "接口令牌"
+        verbose_name_plural = "接口令牌"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

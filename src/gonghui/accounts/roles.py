@@ -40,7 +40,8 @@ ROLES: dict[str, dict] = {
         "admin_duty": "system", "requires_2fa": True,
         "permissions": [*VIEW_TREE, "orgs.add_org", "orgs.change_org", "orgs.add_servicecentre",
                         "orgs.change_servicecentre", "accounts.view_user", "accounts.add_user",
-                        "accounts.change_user"],
+                        "accounts.change_user", "accounts.view_apitoken", "accounts.add_apitoken",
+                        "accounts.change_apitoken"],
     },
     "security_admin": {
         "name": "安全管理员", "description": "角色授权与安全设置（锁定解除等）",

@@ -1,23 +1,25 @@
 """The open platform: /api/v1/, documented at /api/v1/openapi.json (and browsable at /api/v1/docs).
 
 Errors are structured: ``{"detail": "<message in Chinese>", "code": "<stable code>"}`` with the
-matching HTTP status. Authentication is the session for now (the access issue adds tokens); writes
-with session authentication need the CSRF token, as Django forms do.
+matching HTTP status. Partner systems authenticate with ``Authorization: Bearer gh_…`` (issued by the
+system administrator: scoped, expiring, revocable, rate-limited); the browser with its session (writes
+then need the CSRF token, as Django forms do).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.security import django_auth
 
+from gonghui.api.auth import BearerToken
 from gonghui.registry.api import router as registry_router
 
 api = NinjaAPI(
     title="工会服务数据平台开放接口",
     version="1.0",
     description="晋江市总工会职工服务数据平台 · 开放平台。所有列表按调用者的组织范围过滤，个人证件号码脱敏。",
-    auth=django_auth,
+    auth=[BearerToken(), django_auth],
     urls_namespace="api-v1",
     docs_url="/docs",
 )
@@ -39,6 +41,13 @@ def invalid(request, exc):
     detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     return api.create_response(request, {"detail": "；".join(m for ms in detail.values() for m in ms),
                                          "code": "invalid", "fields": detail}, status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    codes = {403: "forbidden", 404: "not_found", 429: "rate_limited"}
+    return api.create_response(request, {"detail": str(exc), "code": codes.get(exc.status_code, "error")},
+                               status=exc.status_code)
 
 
 @api.exception_handler(AuthenticationError)

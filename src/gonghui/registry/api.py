@@ -8,6 +8,8 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
+from gonghui.api.auth import require_scope
+
 from . import selectors, services
 from .models import Enterprise, ImportJob, Worker
 
@@ -112,22 +114,26 @@ class ImportJobOut(Schema):
 @router.get("/enterprises", response=list[EnterpriseOut], summary="企业列表")
 @paginate(Pages)
 def list_enterprises(request, q: str = "", town_id: int | None = None):
+    require_scope(request, "registry:read")
     return selectors.enterprise_list(user=request.user, q=q, town_id=town_id)
 
 
 @router.get("/workers", response=list[WorkerOut], summary="职工列表（脱敏）")
 @paginate(Pages)
 def list_workers(request, q: str = "", enterprise_id: int | None = None, tag: str | None = None):
+    require_scope(request, "registry:read")
     return selectors.worker_search(user=request.user, q=q, enterprise_id=enterprise_id, tag=tag)
 
 
 @router.get("/workers/{worker_id}", response=WorkerDetail, summary="职工档案（脱敏）")
 def get_worker(request, worker_id: int):
+    require_scope(request, "registry:read")
     return selectors.worker_get(user=request.user, pk=worker_id)
 
 
 @router.post("/imports", response={201: ImportJobOut}, summary="上传导入文件（异步校验）")
 def create_import(request, kind: Form[str], file: File[UploadedFile]):
+    require_scope(request, "imports:write")
     job = services.import_job_create(actor=request.user, kind=kind, filename=file.name or "upload",
                                      data=file.read(), request=request)
     return Status(201, selectors.import_job_get(user=request.user, pk=job.pk))
@@ -135,11 +141,13 @@ def create_import(request, kind: Form[str], file: File[UploadedFile]):
 
 @router.get("/imports/{job_id}", response=ImportJobOut, summary="导入任务状态")
 def get_import(request, job_id: int):
+    require_scope(request, "imports:write")
     return selectors.import_job_get(user=request.user, pk=job_id)
 
 
 @router.post("/imports/{job_id}/confirm", response=ImportJobOut, summary="确认导入有效行")
 def confirm_import(request, job_id: int):
+    require_scope(request, "imports:write")
     job = selectors.import_job_get(user=request.user, pk=job_id)
     services.import_job_confirm(actor=request.user, job=job, request=request)
     return selectors.import_job_get(user=request.user, pk=job_id)
