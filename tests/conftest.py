@@ -54,3 +54,25 @@ def registry(city):
     from gonghui.registry.demo_data import build_registry
 
     return build_registry("demo")
+
+
+def totp_now(device) -> str:
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+@pytest.fixture
+def second_factor():
+    """Give a signed-in user a confirmed TOTP device and pass the second factor on ``client``."""
+
+    def _verify(client, user):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+            user=user, name="测试", confirmed=True)
+        response = client.post("/desk/2fa/verify/", {"code": totp_now(device), "next": "/desk/"})
+        assert response.status_code == 302, response.content.decode()[:500]
+        return device
+
+    return _verify

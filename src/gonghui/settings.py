@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "gonghui.accounts.security.SessionLifetimeMiddleware",
     "gonghui.accounts.security.PasswordChangeRequiredMiddleware",
+    "gonghui.accounts.second_factor.SecondFactorMiddleware",
     "csp.middleware.CSPMiddleware",
     "gonghui.core.middleware.PrivateResponseMiddleware",
     "gonghui.core.middleware.IncidentMiddleware",

@@ -141,15 +141,17 @@ def test_verify_runs_from_the_command_line(tmp_path):
     assert verify.returncode == 0 and "校验 3 条" in verify.stdout
 
 
-def test_the_audit_administrator_searches_and_exports(client, staff):
+def test_the_audit_administrator_searches_and_exports(client, staff, second_factor):
 
     audit.record(actor=staff["qingyang_staff"], action="registry.reveal_id_number", object_type="registry.worker",
                  object_id="42", summary="查看某人的完整身份证号")
     audit.record(actor=staff["meiling_staff"], action="orgs.centre_update", object_id="7", summary="修改")
     client.force_login(staff["admin"])  # the system administrator reads no audit log
+    second_factor(client, staff["admin"])
     assert client.get("/desk/audit/").status_code == 403
     auditor = staff["auditor"]
     client.force_login(auditor)
+    second_factor(client, auditor)
     page = client.get("/desk/audit/", {"person": "qingyang_staff", "action": "registry."}).content.decode()
     assert "查看某人的完整身份证号" in page and "修改" not in page.split("data-testid=\"audit\"")[1]
     assert 'href="/desk/audit/"' in client.get("/desk/").content.decode()  # the nav shows it to the auditor

@@ -11,6 +11,15 @@ from tests.e2e.test_foundation import log_in, nav
 from tests.files import WORKER_HEADER, xlsx
 
 
+def totp_code(secret: str) -> str:
+    import base64
+
+    from django_otp.oath import totp
+
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    return f"{totp(key):06d}"
+
+
 def test_staff_import_a_file_with_bad_rows_and_find_the_new_worker(desktop, server, tmp_path):
     log_in(desktop, server, "qingyang_staff")
     nav(desktop, "企业")
@@ -50,6 +59,15 @@ def test_staff_import_a_file_with_bad_rows_and_find_the_new_worker(desktop, serv
     expect(table).to_contain_text("350582**********")
     table.get_by_role("link", name="欧阳晓峰").click()
     expect(desktop.get_by_test_id("profile")).to_contain_text("139****8888")
+    worker_page = desktop.url
+    # the full number needs the second factor: enrol (scan the secret), keep the recovery codes, reveal
+    desktop.get_by_role("button", name="显示完整号码").first.click()
+    desktop.get_by_role("link", name="启用双因素认证").click()
+    secret = desktop.get_by_test_id("totp-secret").inner_text()
+    desktop.get_by_label("6位验证码").fill(totp_code(secret))
+    desktop.get_by_role("button", name="绑定").click()
+    expect(desktop.get_by_test_id("recovery-codes").locator("li")).to_have_count(10)
+    desktop.goto(worker_page)
     desktop.get_by_role("button", name="显示完整号码").first.click()
     expect(desktop.get_by_test_id("revealed")).to_have_text(good + check_char(good))
 

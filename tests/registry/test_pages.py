@@ -52,11 +52,25 @@ def test_a_worker_of_another_town_is_not_found(login, registry, staff):
     assert client.post(reverse("registry:worker_reveal", args=[other.pk, "id_number"])).status_code == 404
 
 
-def test_revealing_the_full_number_needs_the_right_and_is_audited(login, qingyang_worker, staff, grant):
-
+def test_revealing_the_full_number_needs_the_right_and_is_audited(login, qingyang_worker, staff, grant,
+                                                                  second_factor):
     client = login("qingyang_staff")
     url = reverse("registry:worker_reveal", args=[qingyang_worker.pk, "id_number"])
-    response = client.post(url)
+    no_device = client.post(url)
+    assert no_device.status_code == 403 and "启用双因素认证" in no_device.content.decode()
+    device = second_factor(client, staff["qingyang_staff"])
+    session = client.session
+    session["gonghui_otp_verified_at"] -= 301  # more than five minutes ago: asked again
+    session.save()
+    asked = client.post(url).content.decode()
+    assert "再次输入双因素验证码" in asked and qingyang_worker.id_number_clear() not in asked
+    wrong = client.post(url, {"code": "000000"}).content.decode()
+    assert "验证码不正确" in wrong
+    # the TOTP code of this 30-second window is spent (no reuse): a recovery code serves, once
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    StaticDevice.objects.create(user=device.user, name="恢复码").token_set.create(token="r3c0very")
+    response = client.post(url, {"code": "r3c0very"})
     assert response.status_code == 200
     assert qingyang_worker.id_number_clear() in response.content.decode()
     log = AuditLog.objects.get(action="registry.reveal_id_number")
@@ -71,7 +85,7 @@ def test_revealing_the_full_number_needs_the_right_and_is_audited(login, qingyan
     assert AuditLog.objects.filter(action="registry.reveal_id_number").count() == 1
 
 
-def test_export_is_masked_scoped_and_audited(login, registry, staff):
+def test_export_is_masked_scoped_and_audited(login, registry, staff, second_factor):
     client = login("qingyang_staff")
     response = client.get(reverse("registry:worker_export"))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -83,8 +97,12 @@ def test_export_is_masked_scoped_and_audited(login, registry, staff):
     assert AuditLog.objects.filter(action="registry.export_workers", actor=staff["qingyang_staff"]).exists()
     # a full export needs its own right: qingyang_staff lacks it
     refused = client.get(reverse("registry:worker_export") + "?full=1")
-    assert refused.status_code == 302
-    full = login("city_staff").get(reverse("registry:worker_export") + "?full=1&q=" + rows[0][0])
+    assert refused.status_code == 302 and refused["Location"] == reverse("registry:worker_list")
+    city = login("city_staff")
+    asked = city.get(reverse("registry:worker_export") + "?full=1&q=" + rows[0][0])
+    assert asked.status_code == 302 and asked["Location"].startswith("/desk/2fa/verify/?next=")
+    second_factor(city, staff["city_staff"])
+    full = city.get(reverse("registry:worker_export") + "?full=1&q=" + rows[0][0])
     full_rows = list(openpyxl.load_workbook(io.BytesIO(full.content)).active.iter_rows(min_row=2, values_only=True))
     assert full_rows and all(ID_PATTERN.fullmatch(row[1]) for row in full_rows)
     assert AuditLog.objects.filter(action="registry.export_workers_full").exists()

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from gonghui.accounts import second_factor
 from gonghui.core import audit, pii
 from gonghui.core.spreadsheets import FileRefused, write_xlsx
 from gonghui.orgs.models import Org
@@ -42,6 +43,7 @@ def worker_reveal_pii(*, actor, worker: Worker, what: str, request=None) -> str:
     """The worker's full ID or bank number, for a user with the right; the view is audited."""
     _require(actor, PERM_VIEW_PII, "您没有查看完整证件号码的权限。")
     _require_scope(actor, worker.org.path, PERM_VIEW_PII)
+    second_factor.require_recent(request, "查看完整证件号码")
     if what == "id_number":
         value = worker.id_number_clear()
     elif what == "bank_card":
@@ -63,6 +65,7 @@ def worker_export(*, actor, workers, full: bool = False, request=None, descripti
     """An .xlsx of the (already scoped) worker list: masked unless ``full`` is asked with the right."""
     if full:
         _require(actor, PERM_EXPORT_PII, "您没有导出完整证件号码的权限。")
+        second_factor.require_recent(request, "导出完整名单")
         # only the part of the list where the actor holds the export right
         workers = workers.filter(pk__in=Worker.objects.visible_to(actor, PERM_EXPORT_PII).values("pk"))
     workers = workers.select_related("enterprise").prefetch_related("tags")[:EXPORT_LIMIT]

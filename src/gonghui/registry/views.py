@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from gonghui.accounts import second_factor
 from gonghui.core import pii
 from gonghui.orgs.models import OrgKind
 from gonghui.orgs.selectors import home_org, org_children
@@ -33,8 +35,6 @@ def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
 
 
 def _quote(name: str) -> str:
-    from urllib.parse import quote
-
     return quote(name)
 
 
@@ -102,6 +102,8 @@ def worker_export(request):
     try:
         data = services.worker_export(actor=request.user, workers=workers, full=full, request=request,
                                       description=f"条件：{filters['q'] or '全部'}")
+    except second_factor.StepUpRequired:
+        return redirect(f"/desk/2fa/verify/?next={quote(request.get_full_path())}")
     except PermissionDenied as exc:
         messages.error(request, str(exc))
         return redirect("registry:worker_list")
@@ -125,8 +127,18 @@ def worker_reveal(request, pk: int, what: str):
     worker = selectors.worker_get(user=request.user, pk=pk)
     if what not in ("id_number", "bank_card"):
         raise Http404
+    error = ""
+    if request.POST.get("code"):
+        if not second_factor.verify(request=request, code=request.POST["code"]):
+            error = "验证码不正确，请重试。"
     try:
         value = services.worker_reveal_pii(actor=request.user, worker=worker, what=what, request=request)
+    except second_factor.StepUpRequired as exc:
+        if not second_factor.has_device(request.user):
+            return HttpResponse('<span class="text-danger">请先<a href="/desk/2fa/setup/">启用双因素认证</a>'
+                                '后再查看完整号码。</span>', status=403)
+        return render(request, "registry/_step_up.html", {"message": str(exc), "error": error,
+                                                          "worker": worker, "what": what})
     except PermissionDenied as exc:
         return HttpResponse(f'<span class="text-danger">{exc}</span>', status=403)
     return render(request, "registry/_revealed.html", {"value": value})
