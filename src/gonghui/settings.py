@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "gonghui.accounts.security.SessionLifetimeMiddleware",
     "gonghui.accounts.security.PasswordChangeRequiredMiddleware",
     "gonghui.accounts.second_factor.SecondFactorMiddleware",
+    "gonghui.accounts.security.DeskAccessMiddleware",
     "csp.middleware.CSPMiddleware",
     "gonghui.core.middleware.PrivateResponseMiddleware",
     "gonghui.core.middleware.IncidentMiddleware",

@@ -37,6 +37,14 @@ class Server(str):
     """The server's base URL; ``.log`` is the file its output (access log included) goes to."""
 
     log: Path
+    data: Path
+    env: dict
+
+    def shell(self, code: str) -> str:
+        """Run Python against the server's database (test set-up: what the person already knows)."""
+        done = subprocess.run([sys.executable, "-m", "gonghui", "shell", "-c", code], env=self.env,
+                              capture_output=True, text=True, timeout=120, check=True)
+        return done.stdout.strip().splitlines()[-1]
 
 
 @pytest.fixture(scope="session")
@@ -66,6 +74,8 @@ def server(tmp_path_factory):
         time.sleep(0.3)
     running = Server(base)
     running.log = data / "server.log"
+    running.data = data
+    running.env = env
     yield running
     os.killpg(proc.pid, signal.SIGTERM)
     proc.wait(timeout=20)

@@ -126,3 +126,18 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class SmsCode(models.Model):
+    """A one-time code sent to a phone: 6 digits, valid 5 minutes, single use, void after 5 wrong tries."""
+
+    phone = models.CharField(max_length=11, db_index=True)
+    purpose = models.CharField(max_length=16)  # register / reset
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    expires_at = models.DateTimeField()
+    wrong_tries = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.phone[:3]}****"

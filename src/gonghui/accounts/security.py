@@ -206,3 +206,23 @@ def _register_axes_signal():
 
 
 _register_axes_signal()
+
+
+class DeskAccessMiddleware:
+    """The workbench is for people who hold a role somewhere: a signed-in worker (or a staff member whose
+    roles were all revoked) gets the "no role" page on every /desk/ path, not an empty workbench."""
+
+    open_paths = ("/desk/login/", "/desk/logout/", "/desk/password/", "/desk/2fa/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (request.path.startswith("/desk/") and not request.path.startswith(self.open_paths)
+                and user is not None and user.is_authenticated):
+            from .backends import role_grants
+
+            if not role_grants(user):
+                return render(request, "desk/no_org.html", status=403)
+        return self.get_response(request)

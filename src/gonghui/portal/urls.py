@@ -11,4 +11,7 @@ urlpatterns = [
     path("login/", views.PortalLoginView.as_view(), name="login"),
     path("logout/", views.PortalLogoutView.as_view(), name="logout"),
     path("me/", views.me, name="me"),
+    path("register/", views.register, name="register"),
+    path("bind/", views.bind, name="bind"),
+    path("password/reset/", views.password_reset, name="password_reset"),
 ]

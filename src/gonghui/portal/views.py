@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
 from gonghui.core import navigation
 from gonghui.desk.views import ThrottledLoginMixin
 from gonghui.orgs import selectors
 from gonghui.orgs.models import CentreKind
+from gonghui.registry import accounts as worker_accounts
+from gonghui.registry.models import BindingStatus, Worker
 
 
 def home(request):
@@ -56,6 +60,77 @@ class PortalLogoutView(auth_views.LogoutView):
     next_page = reverse_lazy("portal:home")
 
 
+def _errors(exc: ValidationError) -> list[str]:
+    return [m for ms in (exc.message_dict.values() if hasattr(exc, "error_dict") else [exc.messages]) for m in ms]
+
+
 @login_required(login_url=reverse_lazy("portal:login"))
 def me(request):
-    return render(request, "m/me.html")
+    account = getattr(request.user, "worker_account", None)
+    worker = None
+    if account is not None and account.worker_id:
+        worker = (Worker.objects.select_related("enterprise").filter(pk=account.worker_id).first())
+    return render(request, "m/me.html", {"account": account, "worker": worker})
+
+
+def register(request):
+    """Two steps on one page: the phone gets a code; the code and a password make the account."""
+    context = {"phone": "", "errors": [], "sent": False}
+    if request.method == "POST":
+        phone = request.POST.get("phone", "")
+        context["phone"] = phone
+        try:
+            if request.POST.get("step") == "send":
+                context["phone"] = worker_accounts.send_register_code(phone=phone, request=request)
+                context["sent"] = True
+            else:
+                context["sent"] = True
+                if request.POST.get("password") != request.POST.get("password2"):
+                    raise ValidationError("两次输入的密码不一致。")
+                user = worker_accounts.register(phone=phone, code=request.POST.get("code", ""),
+                                                password=request.POST.get("password", ""), request=request)
+                login(request, user, backend="gonghui.accounts.backends.RoleBackend")
+                return redirect("portal:bind")
+        except ValidationError as exc:
+            context["errors"] = _errors(exc)
+    return render(request, "m/register.html", context)
+
+
+@login_required(login_url=reverse_lazy("portal:login"))
+def bind(request):
+    account = getattr(request.user, "worker_account", None)
+    if account is not None and account.status != BindingStatus.REFUSED:
+        return redirect("portal:me")
+    context = {"errors": [], "towns": selectors.public_towns(), "values": request.POST, "need_town": False,
+               "refused": account}
+    if request.method == "POST":
+        try:
+            worker_accounts.bind(user=request.user, name=request.POST.get("name", ""),
+                                 id_number=request.POST.get("id_number", ""),
+                                 town_code=request.POST.get("town", ""), request=request)
+            return redirect("portal:me")
+        except ValidationError as exc:
+            context["errors"] = _errors(exc)
+            context["need_town"] = hasattr(exc, "error_dict") and "town" in exc.error_dict
+    return render(request, "m/bind.html", context)
+
+
+def password_reset(request):
+    context = {"phone": "", "errors": [], "sent": False, "done": False}
+    if request.method == "POST":
+        phone = request.POST.get("phone", "")
+        context["phone"] = phone
+        try:
+            if request.POST.get("step") == "send":
+                context["phone"] = worker_accounts.send_reset_code(phone=phone, request=request)
+                context["sent"] = True
+            else:
+                context["sent"] = True
+                if request.POST.get("password") != request.POST.get("password2"):
+                    raise ValidationError("两次输入的密码不一致。")
+                worker_accounts.reset_password(phone=phone, code=request.POST.get("code", ""),
+                                               password=request.POST.get("password", ""), request=request)
+                context["done"] = True
+        except ValidationError as exc:
+            context["errors"] = _errors(exc)
+    return render(request, "m/password_reset.html", context)

@@ -237,3 +237,47 @@ class ImportJob(models.Model):
         if not self.total_rows:
             return 0 if self.status in (ImportStatus.UPLOADED, ImportStatus.VALIDATING) else 100
         return min(100, round(100 * self.processed_rows / self.total_rows))
+
+
+class BindingStatus(models.TextChoices):
+    BOUND = "bound", "已绑定"
+    PENDING = "pending", "待审核"
+    REFUSED = "refused", "未通过"
+
+
+class WorkerAccountQuerySet(ScopedQuerySet):
+    scope_field = "town__path"
+
+
+class WorkerAccount(models.Model):
+    """A worker's sign-in bound to their registry record (real name + ID number).
+
+    A number not in the registry (a new employee) waits as ``pending`` for the staff of the town the
+    worker chose, who approve (creating the record at an enterprise) or refuse it with a reason.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="worker_account")
+    worker = models.OneToOneField(Worker, on_delete=models.PROTECT, null=True, blank=True, related_name="account")
+    status = models.CharField("状态", max_length=8, choices=BindingStatus.choices)
+    name = models.CharField("姓名", max_length=50)
+    id_enc = models.BinaryField("身份证号（密文）")
+    id_bidx = models.CharField(max_length=32, db_index=True)
+    town = models.ForeignKey(Org, verbose_name="所在镇街", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField("说明", max_length=200, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = WorkerAccountQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "职工账号绑定"
+        verbose_name_plural = "职工账号绑定"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_status_display()})"
+
+    @property
+    def id_masked(self) -> str:
+        return pii.mask_id(pii.decrypt(self.id_enc, field="id_number"))

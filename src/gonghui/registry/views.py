@@ -19,9 +19,9 @@ from gonghui.core import pii
 from gonghui.orgs.models import OrgKind
 from gonghui.orgs.selectors import home_org, org_children
 
-from . import archive, selectors, services
+from . import accounts, archive, selectors, services
 from .importing import template_xlsx
-from .models import ImportKind, ImportStatus, Tag
+from .models import BindingStatus, ImportKind, ImportStatus, Tag, WorkerAccount
 
 PAGE_SIZE = 30
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -231,3 +231,36 @@ def import_template(request, kind: str):
         raise Http404
     label = dict(ImportKind.choices)[kind]
     return _xlsx_response(template_xlsx(kind), f"{label}导入模板.xlsx")
+
+
+@login_required
+def binding_list(request):
+    """New employees waiting to be admitted to the registry, in the user's towns."""
+    pending = (WorkerAccount.objects.visible_to(request.user, accounts.PERM_DECIDE)
+               .filter(status=BindingStatus.PENDING).select_related("town", "user").order_by("created_at"))
+    return render(request, "registry/binding_list.html", {
+        "pending": pending,
+        "enterprises": {a.pk: selectors.enterprise_list(user=request.user).filter(town=a.town)[:200]
+                        for a in pending[:50]},
+    })
+
+
+@login_required
+@require_POST
+def binding_decide(request, pk: int):
+    account = WorkerAccount.objects.visible_to(request.user, accounts.PERM_DECIDE).filter(pk=pk).first()
+    if account is None:
+        raise Http404
+    try:
+        if request.POST.get("decision") == "approve":
+            enterprise = selectors.enterprise_get(user=request.user, pk=int(request.POST.get("enterprise") or 0))
+            worker = accounts.binding_approve(actor=request.user, account=account, enterprise=enterprise,
+                                              request=request)
+            messages.success(request, f"已通过：{worker.name}已加入职工档案（{enterprise.name}）。")
+        else:
+            accounts.binding_refuse(actor=request.user, account=account, reason=request.POST.get("reason", ""),
+                                    request=request)
+            messages.success(request, f"已不予通过{account.name}的绑定申请。")
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+    return redirect("registry:binding_list")

@@ -1,0 +1,159 @@
+"""Workers' own accounts: register with a phone and an SMS code, bind to the registry, reset a password;
+staff of the town decide pending bindings. Every write audited."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from gonghui.accounts import sms_codes
+from gonghui.core import audit, idnumber, pii
+from gonghui.orgs.models import Org, OrgKind
+from gonghui.orgs.scoping import in_scope
+
+from .importing import normalise_mobile
+from .models import BindingStatus, Employment, Enterprise, Hukou, Membership, Worker, WorkerAccount, WorkerNameKey
+from .names import name_keys
+
+PERM_DECIDE = "registry.import_registry"  # who may create workers may admit a new employee
+
+
+def clean_phone(raw: str) -> str:
+    try:
+        return normalise_mobile(raw)
+    except ValueError as exc:
+        raise ValidationError({"phone": str(exc)}) from None
+
+
+def send_register_code(*, phone: str, request=None) -> str:
+    phone = clean_phone(phone)
+    if get_user_model().objects.filter(username=phone).exists():
+        raise ValidationError({"phone": "该手机号已注册，请直接登录或找回密码。"})
+    sms_codes.code_send(phone=phone, purpose="register", request=request)
+    return phone
+
+
+def register(*, phone: str, code: str, password: str, request=None):
+    """Create the worker's sign-in (username = phone) once the SMS code proves the phone."""
+    phone = clean_phone(phone)
+    User = get_user_model()
+    if User.objects.filter(username=phone).exists():
+        raise ValidationError({"phone": "该手机号已注册，请直接登录或找回密码。"})
+    validate_password(password, user=User(username=phone))
+    sms_codes.code_check(phone=phone, purpose="register", code=code)
+    with transaction.atomic():
+        user = User(username=phone, must_change_password=False)
+        user.set_password(password)
+        user.save()
+        audit.record(actor=user, action="worker.register", obj=user, request=request,
+                     summary=f"职工注册：{pii.mask_phone(phone)}")
+    return user
+
+
+def send_reset_code(*, phone: str, request=None) -> str:
+    phone = clean_phone(phone)
+    if get_user_model().objects.filter(username=phone, is_active=True).exists():
+        sms_codes.code_send(phone=phone, purpose="reset", request=request)
+    return phone  # the same answer whether or not the phone is registered
+
+
+def reset_password(*, phone: str, code: str, password: str, request=None) -> None:
+    phone = clean_phone(phone)
+    sms_codes.code_check(phone=phone, purpose="reset", code=code)
+    user = get_user_model().objects.filter(username=phone, is_active=True).first()
+    if user is None:
+        raise ValidationError("验证码已失效，请重新获取。")
+    validate_password(password, user=user)
+    from gonghui.accounts.security import end_other_sessions
+
+    with transaction.atomic():
+        user.set_password(password)
+        user.save()
+        end_other_sessions(user)
+        audit.record(actor=user, action="auth.password_reset", obj=user, request=request, summary="短信找回密码")
+
+
+def bind(*, user, name: str, id_number: str, town_code: str = "", request=None) -> WorkerAccount:
+    """Bind the signed-in worker to the registry record with this name and ID number, or file a pending
+    binding for the staff of ``town_code`` when the number is not in the registry."""
+    if hasattr(user, "worker_account") and user.worker_account.status != BindingStatus.REFUSED:
+        raise ValidationError("您的账号已提交过绑定。")
+    name = "".join(name.split())
+    if not name:
+        raise ValidationError({"name": "请填写姓名。"})
+    try:
+        person = idnumber.parse(id_number)
+    except idnumber.IdNumberError as exc:
+        raise ValidationError({"id_number": exc.message}) from None
+    bidx = pii.blind_index(person.value, purpose="id_number")
+    worker = Worker.objects.select_related("org").filter(id_bidx=bidx).first()
+    if worker is not None and worker.name != name:
+        audit.record(actor=user, action="worker.bind_mismatch", request=request,
+                     summary="绑定失败：姓名与身份证号不匹配")
+        raise ValidationError("姓名与身份证号不匹配，请核对后重试。")
+    if worker is not None and WorkerAccount.objects.filter(worker=worker).exists():
+        raise ValidationError("该身份证号已绑定其他账号，如有疑问请联系所在镇街职工服务中心。")
+    with transaction.atomic():
+        WorkerAccount.objects.filter(user=user, status=BindingStatus.REFUSED).delete()
+        if worker is not None:
+            account = WorkerAccount.objects.create(
+                user=user, worker=worker, status=BindingStatus.BOUND, name=name, id_bidx=bidx,
+                id_enc=pii.encrypt(person.value, field="id_number"), town=Org.objects.get(path=worker.org.path[:8]),
+                decided_at=timezone.now())
+            audit.record(actor=user, action="worker.bind", obj=account, request=request,
+                         summary=f"职工账号绑定档案：{name}")
+            return account
+        town = Org.objects.filter(code=town_code, kind=OrgKind.TOWN).first()
+        if town is None:
+            raise ValidationError({"town": "档案中没有该身份证号，请选择您所在的镇街，由服务中心审核。"})
+        account = WorkerAccount.objects.create(
+            user=user, status=BindingStatus.PENDING, name=name, id_bidx=bidx, town=town,
+            id_enc=pii.encrypt(person.value, field="id_number"))
+        audit.record(actor=user, action="worker.bind_request", obj=account, request=request,
+                     summary=f"新职工绑定申请：{name}，待{town.name}审核")
+        return account
+
+
+def binding_approve(*, actor, account: WorkerAccount, enterprise: Enterprise, request=None) -> Worker:
+    """Admit a new employee: create their registry record at ``enterprise`` and bind the account."""
+    if not in_scope(actor, account.town.path, PERM_DECIDE) or not enterprise.org.path.startswith(account.town.path):
+        raise PermissionDenied("不在您的管辖范围内。")
+    number = pii.decrypt(account.id_enc, field="id_number")
+    person = idnumber.parse(number)
+    with transaction.atomic():
+        claimed = WorkerAccount.objects.filter(pk=account.pk, status=BindingStatus.PENDING).update(
+            status=BindingStatus.BOUND, decided_by=actor, decided_at=timezone.now())
+        if not claimed:
+            raise ValidationError("该申请已处理。")
+        if Worker.objects.filter(id_bidx=account.id_bidx).exists():
+            raise ValidationError("档案中已有该身份证号，请让职工重新绑定。")
+        worker = Worker.objects.create(
+            name=account.name, id_enc=pii.encrypt(number, field="id_number"), id_bidx=account.id_bidx,
+            id_last4_bidx=pii.blind_index(number[-4:], purpose="id_last4"), gender=person.gender,
+            birth_date=person.birth_date, phone=account.user.username if account.user.username.isdigit() else "",
+            enterprise=enterprise, org=enterprise.org, membership=Membership.MEMBER,
+            hukou=Hukou.LOCAL if person.region_code == "350582" else Hukou.MIGRANT,
+            hukou_place=idnumber.region_name(person.region_code))
+        Employment.objects.create(worker=worker, enterprise=enterprise, joined_on=timezone.localdate())
+        WorkerNameKey.objects.bulk_create([WorkerNameKey(worker=worker, key=k) for k in name_keys(worker.name)])
+        WorkerAccount.objects.filter(pk=account.pk).update(worker=worker)
+        audit.record(actor=actor, action="worker.bind_approve", obj=worker, request=request,
+                     summary=f"审核通过新职工绑定：{worker.name}（{enterprise.name}）")
+    return worker
+
+
+def binding_refuse(*, actor, account: WorkerAccount, reason: str, request=None) -> None:
+    if not in_scope(actor, account.town.path, PERM_DECIDE):
+        raise PermissionDenied("不在您的管辖范围内。")
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写不予通过的原因，职工会看到它。"})
+    with transaction.atomic():
+        if not WorkerAccount.objects.filter(pk=account.pk, status=BindingStatus.PENDING).update(
+                status=BindingStatus.REFUSED, reason=reason.strip()[:200], decided_by=actor,
+                decided_at=timezone.now()):
+            raise ValidationError("该申请已处理。")
+        audit.record(actor=actor, action="worker.bind_refuse", obj=account, request=request,
+                     summary=f"不予通过绑定申请：{account.name}，原因：{reason.strip()[:100]}")

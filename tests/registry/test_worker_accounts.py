@@ -1,0 +1,139 @@
+"""Workers' own accounts: SMS codes, registration, binding to the registry, only their own data."""
+
+import re
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.utils import timezone
+
+from gonghui.accounts import sms_codes
+from gonghui.accounts.models import SmsCode
+from gonghui.core import idnumber
+from gonghui.core.sms import ConsoleSmsBackend
+from gonghui.registry.models import BindingStatus, Worker, WorkerAccount
+
+PASSWORD = "Worker#2026pw"
+
+
+def last_code(phone):
+    texts = [text for to, text in ConsoleSmsBackend.outbox if to == phone]
+    return re.search(r"验证码是 (\d{6})", texts[-1]).group(1)
+
+
+def register(client, phone):
+    client.post("/m/register/", {"phone": phone, "step": "send"})
+    return client.post("/m/register/", {"phone": phone, "step": "register", "code": last_code(phone),
+                                        "password": PASSWORD, "password2": PASSWORD})
+
+
+def test_sms_codes_are_six_digits_single_use_and_expire(db):
+    sms_codes.code_send(phone="13900000001", purpose="register")
+    code = last_code("13900000001")
+    assert re.fullmatch(r"\d{6}", code)
+    assert code not in str(SmsCode.objects.values().get())  # stored hashed
+    sms_codes.code_check(phone="13900000001", purpose="register", code=code)
+    with pytest.raises(ValidationError, match="已失效"):
+        sms_codes.code_check(phone="13900000001", purpose="register", code=code)
+    sms_codes.code_send(phone="13900000001", purpose="register")
+    SmsCode.objects.update(expires_at=timezone.now())
+    with pytest.raises(ValidationError, match="已失效"):
+        sms_codes.code_check(phone="13900000001", purpose="register", code=last_code("13900000001"))
+
+
+def test_five_wrong_tries_void_a_code_and_five_codes_an_hour_at_most(db):
+    sms_codes.code_send(phone="13900000002", purpose="register")
+    good = last_code("13900000002")
+    for left in (4, 3, 2, 1):
+        with pytest.raises(ValidationError, match=f"还可尝试{left}次"):
+            sms_codes.code_check(phone="13900000002", purpose="register", code="000000" if good != "000000" else "1")
+    with pytest.raises(ValidationError, match="错误次数过多"):
+        sms_codes.code_check(phone="13900000002", purpose="register", code="999999" if good != "999999" else "1")
+    with pytest.raises(ValidationError, match="错误次数过多"):
+        sms_codes.code_check(phone="13900000002", purpose="register", code=good)
+    for _ in range(4):
+        sms_codes.code_send(phone="13900000002", purpose="register")
+    with pytest.raises(ValidationError, match="次数过多"):
+        sms_codes.code_send(phone="13900000002", purpose="register")
+
+
+def test_a_worker_registers_binds_and_sees_only_their_own_record(registry, staff):
+    worker = Worker.objects.order_by("pk")[10]
+    other = Worker.objects.order_by("pk")[11]
+    client = Client()
+    response = register(client, "13912340001")
+    assert response.status_code == 302 and response["Location"] == "/m/bind/"
+    mismatch = client.post("/m/bind/", {"name": other.name + "x", "id_number": worker.id_number_clear()})
+    assert "姓名与身份证号不匹配" in mismatch.content.decode()
+    bound = client.post("/m/bind/", {"name": worker.name, "id_number": worker.id_number_clear().lower()})
+    assert bound["Location"] == "/m/me/"
+    me = client.get("/m/me/").content.decode()
+    assert worker.name in me and worker.id_masked in me and worker.id_number_clear() not in me
+    assert other.name not in me
+    # nothing else is theirs: the workbench, the registry and the API find nothing
+    assert client.get("/desk/").status_code == 403
+    assert client.get(f"/desk/workers/{worker.pk}/").status_code == 403
+    assert client.get(f"/desk/workers/{other.pk}/").status_code == 403
+    assert "尚未被授予任何组织的角色" in client.get("/desk/workers/").content.decode()
+    assert client.get("/api/v1/workers").json()["count"] == 0
+    assert client.get(f"/api/v1/workers/{other.pk}").status_code == 404
+    assert WorkerAccount.objects.get(worker=worker).status == BindingStatus.BOUND
+    # the same record cannot be bound twice
+    second = Client()
+    register(second, "13912340002")
+    again = second.post("/m/bind/", {"name": worker.name, "id_number": worker.id_number_clear()})
+    assert "已绑定其他账号" in again.content.decode()
+
+
+def test_a_new_employee_waits_for_the_towns_staff(registry, staff, city, login):
+    body = "35058219960606201"
+    number = body + idnumber.check_char(body)
+    client = Client()
+    register(client, "13912340003")
+    asked = client.post("/m/bind/", {"name": "新员工", "id_number": number}).content.decode()
+    assert "请选择您所在的镇街" in asked
+    client.post("/m/bind/", {"name": "新员工", "id_number": number, "town": "qingyang"})
+    assert "等待青阳街道总工会职工服务中心审核" in client.get("/m/me/").content.decode()
+    account = WorkerAccount.objects.get(name="新员工")
+
+    meiling = login("meiling_staff")
+    assert "新员工" not in meiling.get("/desk/bindings/").content.decode()
+    assert meiling.post(f"/desk/bindings/{account.pk}/decide/", {"decision": "refuse", "reason": "x"}).status_code == 404
+
+    qingyang = login("qingyang_staff")
+    page = qingyang.get("/desk/bindings/").content.decode()
+    assert "新员工" in page and number not in page
+    enterprise = Worker.objects.visible_to(staff["qingyang_staff"]).first().enterprise
+    qingyang.post(f"/desk/bindings/{account.pk}/decide/", {"decision": "approve", "enterprise": enterprise.pk})
+    worker = Worker.objects.get(name="新员工")
+    assert worker.enterprise == enterprise and worker.id_number_clear() == number and worker.phone == "13912340003"
+    me = client.get("/m/me/").content.decode()
+    assert "新员工" in me and enterprise.name in me
+
+
+def test_a_refused_binding_tells_the_worker_why(registry, login):
+    client = Client()
+    register(client, "13912340004")
+    body = "35058219960606202"
+    client.post("/m/bind/", {"name": "冒名者", "id_number": body + idnumber.check_char(body), "town": "qingyang"})
+    account = WorkerAccount.objects.get(name="冒名者")
+    login("qingyang_staff").post(f"/desk/bindings/{account.pk}/decide/",
+                                 {"decision": "refuse", "reason": "企业未登记该员工"})
+    assert "上次的绑定申请未通过：企业未登记该员工" in client.get("/m/bind/").content.decode()
+
+
+def test_forgotten_password_by_sms(registry):
+    client = Client()
+    register(client, "13912340005")
+    reset = Client()
+    reset.post("/m/password/reset/", {"phone": "13912340005", "step": "send"})
+    done = reset.post("/m/password/reset/", {"phone": "13912340005", "step": "reset",
+                                             "code": last_code("13912340005"), "password": "Another#2026x",
+                                             "password2": "Another#2026x"})
+    assert "密码已重置" in done.content.decode()
+    assert client.get("/m/me/").status_code == 302  # the old session ended
+    assert Client().post("/m/login/", {"username": "13912340005", "password": "Another#2026x"}).status_code == 302
+    # an unknown phone gets the same answer and no message
+    before = len(ConsoleSmsBackend.outbox)
+    answer = Client().post("/m/password/reset/", {"phone": "13900009999", "step": "send"}).content.decode()
+    assert "如该手机号已注册" in answer and len(ConsoleSmsBackend.outbox) == before
