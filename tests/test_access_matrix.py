@@ -1,0 +1,233 @@
+"""The access matrix, generated from the URL configuration.
+
+Every named URL must have a rule below; a new page or API endpoint without one fails this test, so
+nobody can add an endpoint and forget to decide who may reach it. Each rule is then checked as the
+people who must not get in:
+
+- ``PUBLIC``: anyone (public information: centres, sign-in and registration pages, health).
+- ``SIGNED_IN``: anonymous visitors are sent to sign in (pages) or get 401 (API).
+- ``Scoped(...)``: an object of 梅岭街道 is not found (404) by 青阳街道's staff and by a signed-in
+  worker, and the page/endpoint refuses anonymous visitors.
+- ``ROLE(perm)``: users lacking the permission are refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from gonghui.orgs.models import Org, ServiceCentre
+from gonghui.registry.models import BindingStatus, Enterprise, ImportJob, Worker, WorkerAccount
+
+PUBLIC = "public"
+SIGNED_IN = "signed-in"
+NO_PAGE = "no-page"  # a name without a page of its own (ninja's api root): 404 for everyone
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """Signed-in only, reached with ``method``; anonymous visitors go to ``login`` (or get 401)."""
+
+    method: str = "get"
+    login: str = "/login/"
+
+
+@dataclass(frozen=True)
+class Scoped:
+    """An object-addressed URL. ``target`` returns the kwargs addressing an object of 梅岭."""
+
+    target: Callable[[dict], dict]
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Role:
+    perm: str
+    kwargs: dict = field(default_factory=dict)
+
+
+def meiling(model, **extra):
+    def target(world):
+        return {"pk": world[model].pk, **extra}
+    return target
+
+
+def api_target(model, name):
+    def target(world):
+        return {name: world[model].pk}
+    return target
+
+
+RULES = {
+    "healthz": PUBLIC,
+    "desk:login": PUBLIC,
+    "desk:logout": SignedIn("post"),
+    "desk:password_change": SIGNED_IN,
+    "desk:2fa_setup": SIGNED_IN,
+    "desk:2fa_verify": SIGNED_IN,
+    "desk:home": SIGNED_IN,
+    "desk:org_detail": Scoped(meiling(Org)),
+    "desk:centre_list": SIGNED_IN,
+    "desk:centre_detail": Scoped(meiling(ServiceCentre)),
+    "registry:worker_list": SIGNED_IN,
+    "registry:worker_export": SIGNED_IN,
+    "registry:worker_detail": Scoped(meiling(Worker)),
+    "registry:worker_reveal": Scoped(meiling(Worker, what="id_number"), method="post"),
+    "registry:enterprise_list": SIGNED_IN,
+    "registry:enterprise_detail": Scoped(meiling(Enterprise)),
+    "registry:binding_list": SIGNED_IN,
+    "registry:binding_decide": Scoped(meiling(WorkerAccount), method="post", data={"decision": "refuse", "reason": "x"}),
+    "registry:import_list": SIGNED_IN,
+    "registry:import_template": Role("", {"kind": "workers"}),
+    "registry:import_detail": Scoped(meiling(ImportJob)),
+    "registry:import_progress": Scoped(meiling(ImportJob)),
+    "registry:import_confirm": Scoped(meiling(ImportJob), method="post"),
+    "registry:import_errors": Scoped(meiling(ImportJob)),
+    "audit_list": Role("core.view_auditlog"),
+    "audit_export": Role("core.view_auditlog"),
+    "api-v1:openapi-json": PUBLIC,
+    "api-v1:openapi-view": PUBLIC,
+    "api-v1:api-root": NO_PAGE,
+    "api-v1:list_enterprises": SIGNED_IN,
+    "api-v1:list_workers": SIGNED_IN,
+    "api-v1:get_worker": Scoped(api_target(Worker, "worker_id")),
+    "api-v1:create_import": SignedIn("post"),
+    "api-v1:get_import": Scoped(api_target(ImportJob, "job_id")),
+    "api-v1:confirm_import": Scoped(api_target(ImportJob, "job_id"), method="post"),
+    "portal:home": PUBLIC,
+    "portal:centre_list": PUBLIC,
+    "portal:centre_detail": Scoped(meiling(ServiceCentre)),  # public information: see PUBLIC_OBJECTS
+    "portal:login": PUBLIC,
+    "portal:register": PUBLIC,
+    "portal:password_reset": PUBLIC,
+    "portal:logout": SignedIn("post", login="/m/"),
+    "portal:me": SIGNED_IN,
+    "portal:bind": SIGNED_IN,
+}
+
+
+def named_urls(patterns=None, namespace=""):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue  # Django admin: every model admin checks its own model permissions
+            ns = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else (
+                pattern.namespace or namespace)
+            yield from named_urls(pattern.url_patterns, ns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+ALL = sorted(set(named_urls()))
+
+
+def test_every_url_has_an_access_rule():
+    missing = [name for name in ALL if name not in RULES]
+    assert not missing, f"URLs without an access rule in tests/test_access_matrix.py: {missing}"
+    stale = [name for name in RULES if name not in ALL]
+    assert not stale, f"rules for URLs that no longer exist: {stale}"
+
+
+@pytest.fixture
+def world(staff, city):
+    """One object of each kind in 梅岭街道 (written through the importer), owned by 梅岭's staff."""
+    import random
+
+    from gonghui.core.idnumber import check_char
+    from gonghui.registry.demo_data import make_uscc
+    from gonghui.registry.importing import EnterpriseImporter, WorkerImporter
+    from tests.files import ENTERPRISE_HEADER, WORKER_HEADER, csv_bytes
+
+    code = make_uscc(random.Random(5))
+    EnterpriseImporter(scope=city["jinjiang"]).run(
+        csv_bytes(ENTERPRISE_HEADER, [["晋江市梅岭矩阵鞋业有限公司", code, "梅岭街道", "鞋业", 10, "", ""]]), "e.csv")
+    body = "35058219880808301"
+    WorkerImporter(scope=city["jinjiang"]).run(
+        csv_bytes(WORKER_HEADER, [["梅岭人", body + check_char(body), "13800138000", code, "", "", "", ""]]), "w.csv")
+    worker = Worker.objects.get(name="梅岭人")
+    job = ImportJob.objects.create(kind="workers", filename="梅岭.csv", actor=staff["meiling_staff"],
+                                   org=city["meiling"], status="validated", good_rows=1)
+    from django.contrib.auth import get_user_model
+
+    applicant = get_user_model().objects.create_user("13911112222", password="x", must_change_password=False)
+    account = WorkerAccount.objects.create(user=applicant, status=BindingStatus.PENDING, name="梅岭新人",
+                                           id_enc=worker.id_enc, id_bidx="x" * 32, town=city["meiling"])
+    return {Org: city["meiling"], ServiceCentre: ServiceCentre.objects.get(name="梅岭街道职工服务中心"),
+            Worker: worker, Enterprise: worker.enterprise, ImportJob: job, WorkerAccount: account}
+
+
+def _url(name, rule, world):
+    kwargs = rule.target(world) if isinstance(rule, Scoped) else (rule.kwargs if isinstance(rule, Role) else {})
+    return reverse(name, kwargs=kwargs)
+
+
+PUBLIC_OBJECTS = {"portal:centre_detail"}  # addressed by id, but public: every worker may find a centre
+
+
+def _call(client, rule, url):
+    if isinstance(rule, Scoped) and rule.method == "post":
+        return client.post(url, rule.data)
+    if isinstance(rule, SignedIn) and rule.method == "post":
+        return client.post(url)
+    return client.get(url)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_anonymous_visitors(name, world):
+    rule = RULES[name]
+    response = _call(Client(), rule, _url(name, rule, world))
+    if rule == PUBLIC or name in PUBLIC_OBJECTS:
+        assert response.status_code == 200, name
+    elif rule == NO_PAGE:
+        assert response.status_code == 404, name
+    else:
+        api = name.startswith("api-v1:")
+        assert response.status_code == (401 if api else 302), name
+        if not api:
+            expected = rule.login if isinstance(rule, SignedIn) else "/login/"
+            assert expected in response["Location"], name
+
+
+SCOPED = [n for n in ALL if isinstance(RULES[n], Scoped) and n not in PUBLIC_OBJECTS]
+
+
+@pytest.mark.parametrize("name", SCOPED)
+def test_another_towns_staff_do_not_find_the_object(name, world, login):
+    rule = RULES[name]
+    response = _call(login("qingyang_staff"), rule, _url(name, rule, world))
+    assert response.status_code == 404, (name, response.status_code)
+
+
+@pytest.mark.parametrize("name", SCOPED)
+def test_a_worker_reaches_no_staff_object(name, world):
+    from django.contrib.auth import get_user_model
+
+    from gonghui.registry.accounts import register  # noqa: F401 - a worker account as /m/ creates it
+
+    worker_user = get_user_model().objects.create_user("13933334444", password="x", must_change_password=False)
+    client = Client()
+    client.force_login(worker_user)
+    rule = RULES[name]
+    response = _call(client, rule, _url(name, rule, world))
+    assert response.status_code in (403, 404), (name, response.status_code)
+
+
+@pytest.mark.parametrize("name", [n for n in ALL if isinstance(RULES[n], Role) and RULES[n].perm])
+def test_role_pages_refuse_users_without_the_permission(name, world, login):
+    rule = RULES[name]
+    response = login("city_staff").get(_url(name, rule, world))
+    assert response.status_code == 403, name
+
+
+def test_the_owner_does_reach_the_scoped_objects(world, login):
+    """The matrix is not vacuous: 梅岭's own staff get the pages the others do not."""
+    client = login("meiling_staff")
+    for name in ("desk:org_detail", "desk:centre_detail", "registry:worker_detail", "registry:enterprise_detail",
+                 "registry:import_detail", "api-v1:get_worker"):
+        rule = RULES[name]
+        assert _call(client, rule, _url(name, rule, world)).status_code == 200, name
