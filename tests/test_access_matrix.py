@@ -108,6 +108,8 @@ RULES = {
     "portal:logout": SignedIn("post", login="/m/"),
     "portal:me": SIGNED_IN,
     "portal:bind": SIGNED_IN,
+    "portal:privacy": SIGNED_IN,
+    "portal:my_data": SIGNED_IN,
 }
 
 

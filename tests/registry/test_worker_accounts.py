@@ -137,3 +137,33 @@ def test_forgotten_password_by_sms(registry):
     before = len(ConsoleSmsBackend.outbox)
     answer = Client().post("/m/password/reset/", {"phone": "13900009999", "step": "send"}).content.decode()
     assert "如该手机号已注册" in answer and len(ConsoleSmsBackend.outbox) == before
+
+
+def test_consent_per_category_can_be_withdrawn_and_the_worker_downloads_their_data(registry):
+    import json
+
+    from gonghui.core.models import AuditLog
+    from gonghui.registry.models import Consent
+
+    worker = Worker.objects.order_by("pk")[20]
+    client = Client()
+    register(client, "13912340006")
+    client.post("/m/bind/", {"name": worker.name, "id_number": worker.id_number_clear()})
+    page = client.get("/m/privacy/").content.decode()
+    assert "医疗健康信息" in page and "银行账户信息" in page and "告知书版本 2026-11" in page
+    client.post("/m/privacy/", {"category": "medical", "action": "give"})
+    consent = Consent.objects.get(user__username="13912340006", category="medical")
+    assert consent.notice_version == "2026-11" and consent.withdrawn_at is None
+    client.post("/m/privacy/", {"category": "medical", "action": "withdraw"})
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is not None
+    assert "撤回同意" not in client.get("/m/privacy/").content.decode()
+
+    response = client.get("/m/privacy/my-data.json")
+    assert response["Cache-Control"] == "no-store"
+    data = json.loads(response.content)
+    assert data["职工档案"]["姓名"] == worker.name
+    assert data["职工档案"]["身份证号"] == worker.id_number_clear()
+    assert data["个人信息同意"][0]["类别"] == "医疗健康信息"
+    assert AuditLog.objects.filter(action="privacy.download").exists()
+    assert AuditLog.objects.filter(action="privacy.consent_withdraw").exists()

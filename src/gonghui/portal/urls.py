@@ -13,5 +13,7 @@ urlpatterns = [
     path("me/", views.me, name="me"),
     path("register/", views.register, name="register"),
     path("bind/", views.bind, name="bind"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("privacy/my-data.json", views.my_data, name="my_data"),
     path("password/reset/", views.password_reset, name="password_reset"),
 ]

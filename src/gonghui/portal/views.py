@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
@@ -16,7 +16,8 @@ from gonghui.desk.views import ThrottledLoginMixin
 from gonghui.orgs import selectors
 from gonghui.orgs.models import CentreKind
 from gonghui.registry import accounts as worker_accounts
-from gonghui.registry.models import BindingStatus, Worker
+from gonghui.registry import consents
+from gonghui.registry.models import BindingStatus, ConsentCategory, Worker
 
 
 def home(request):
@@ -134,3 +135,26 @@ def password_reset(request):
         except ValidationError as exc:
             context["errors"] = _errors(exc)
     return render(request, "m/password_reset.html", context)
+
+
+@login_required(login_url=reverse_lazy("portal:login"))
+def privacy(request):
+    if request.method == "POST":
+        category = request.POST.get("category", "")
+        if category in ConsentCategory.values:
+            if request.POST.get("action") == "withdraw":
+                consents.consent_withdraw(user=request.user, category=category, request=request)
+            else:
+                consents.consent_give(user=request.user, category=category, request=request)
+        return redirect("portal:privacy")
+    current = consents.current(request.user)
+    rows = [(value, label, consents.NOTICES[value], current[value]) for value, label in ConsentCategory.choices]
+    return render(request, "m/privacy.html", {"rows": rows, "version": consents.NOTICE_VERSION})
+
+
+@login_required(login_url=reverse_lazy("portal:login"))
+def my_data(request):
+    response = HttpResponse(consents.my_data(user=request.user, request=request),
+                            content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = "attachment; filename=my-data.json"
+    return response

@@ -281,3 +281,30 @@ class WorkerAccount(models.Model):
     @property
     def id_masked(self) -> str:
         return pii.mask_id(pii.decrypt(self.id_enc, field="id_number"))
+
+
+class ConsentCategory(models.TextChoices):
+    MEDICAL = "medical", "医疗健康信息"
+    BANK = "bank", "银行账户信息"
+    COUNSELLING = "counselling", "心理咨询记录"
+    MINORS = "minors", "未成年子女信息"
+
+
+class Consent(models.Model):
+    """A worker's consent to process one category of sensitive personal information (个人信息保护法
+    第二十九条: separate consent), with the version of the notice they read. Withdrawing is one click;
+    the row keeps when it was given and when withdrawn."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents")
+    category = models.CharField("类别", max_length=16, choices=ConsentCategory.choices)
+    notice_version = models.CharField("告知书版本", max_length=20)
+    granted_at = models.DateTimeField("同意时间")
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "个人信息同意"
+        verbose_name_plural = "个人信息同意"
+        ordering = ["-granted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.category} {self.notice_version}"
