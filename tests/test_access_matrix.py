@@ -21,7 +21,14 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from gonghui.orgs.models import Org, ServiceCentre
-from gonghui.registry.models import BindingStatus, Enterprise, ImportJob, Worker, WorkerAccount
+from gonghui.registry.models import (
+    BindingStatus,
+    CorrectionRequest,
+    Enterprise,
+    ImportJob,
+    Worker,
+    WorkerAccount,
+)
 
 PUBLIC = "public"
 SIGNED_IN = "signed-in"
@@ -81,6 +88,8 @@ RULES = {
     "registry:enterprise_list": SIGNED_IN,
     "registry:enterprise_detail": Scoped(meiling(Enterprise)),
     "registry:binding_list": SIGNED_IN,
+    "registry:correction_list": SIGNED_IN,
+    "registry:correction_handle": Scoped(meiling(CorrectionRequest), method="post", data={"decision": "accept"}),
     "registry:binding_decide": Scoped(meiling(WorkerAccount), method="post", data={"decision": "refuse", "reason": "x"}),
     "registry:import_list": SIGNED_IN,
     "registry:import_template": Role("", {"kind": "workers"}),
@@ -159,8 +168,10 @@ def world(staff, city):
     applicant = get_user_model().objects.create_user("13911112222", password="x", must_change_password=False)
     account = WorkerAccount.objects.create(user=applicant, status=BindingStatus.PENDING, name="梅岭新人",
                                            id_enc=worker.id_enc, id_bidx="x" * 32, town=city["meiling"])
+    correction = CorrectionRequest.objects.create(worker=worker, field="name", requested_value="梅岭人乙")
     return {Org: city["meiling"], ServiceCentre: ServiceCentre.objects.get(name="梅岭街道职工服务中心"),
-            Worker: worker, Enterprise: worker.enterprise, ImportJob: job, WorkerAccount: account}
+            Worker: worker, Enterprise: worker.enterprise, ImportJob: job, WorkerAccount: account,
+            CorrectionRequest: correction}
 
 
 def _url(name, rule, world):

@@ -167,3 +167,28 @@ def test_consent_per_category_can_be_withdrawn_and_the_worker_downloads_their_da
     assert data["个人信息同意"][0]["类别"] == "医疗健康信息"
     assert AuditLog.objects.filter(action="privacy.download").exists()
     assert AuditLog.objects.filter(action="privacy.consent_withdraw").exists()
+
+
+def test_a_worker_asks_for_a_correction_and_the_towns_staff_handle_it(registry, login, staff):
+    from gonghui.core.models import AuditLog
+    from gonghui.registry.names import name_keys
+
+    worker = Worker.objects.visible_to(staff["qingyang_staff"]).order_by("pk")[2]
+    client = Client()
+    register(client, "13912340007")
+    client.post("/m/bind/", {"name": worker.name, "id_number": worker.id_number_clear()})
+    client.post("/m/privacy/", {"action": "correct", "field": "name", "value": "欧阳更正", "note": "改过名"})
+    client.post("/m/privacy/", {"action": "correct", "field": "hukou_place", "value": "火星", "note": ""})
+    assert "待处理" in client.get("/m/privacy/").content.decode()
+    assert "欧阳更正" not in login("meiling_staff").get("/desk/corrections/").content.decode()
+    staff_client = login("qingyang_staff")
+    assert "欧阳更正" in staff_client.get("/desk/corrections/").content.decode()
+    name_row, place_row = worker.correction_requests.order_by("pk")
+    staff_client.post(f"/desk/corrections/{name_row.pk}/handle/", {"decision": "accept"})
+    staff_client.post(f"/desk/corrections/{place_row.pk}/handle/", {"decision": "refuse", "reply": "户籍地须与户口簿一致"})
+    worker.refresh_from_db()
+    assert worker.name == "欧阳更正"
+    assert set(worker.name_keys.values_list("key", flat=True)) == set(name_keys("欧阳更正"))
+    page = client.get("/m/privacy/").content.decode()
+    assert "已更正" in page and "答复：户籍地须与户口簿一致" in page
+    assert AuditLog.objects.filter(action="privacy.correction_done").exists()

@@ -17,7 +17,13 @@ from gonghui.orgs import selectors
 from gonghui.orgs.models import CentreKind
 from gonghui.registry import accounts as worker_accounts
 from gonghui.registry import consents
-from gonghui.registry.models import BindingStatus, ConsentCategory, Worker
+from gonghui.registry.models import (
+    BindingStatus,
+    ConsentCategory,
+    CorrectionField,
+    CorrectionRequest,
+    Worker,
+)
 
 
 def home(request):
@@ -140,6 +146,14 @@ def password_reset(request):
 @login_required(login_url=reverse_lazy("portal:login"))
 def privacy(request):
     if request.method == "POST":
+        if request.POST.get("action") == "correct":
+            try:
+                consents.correction_ask(user=request.user, field=request.POST.get("field", ""),
+                                        value=request.POST.get("value", ""), note=request.POST.get("note", ""),
+                                        request=request)
+            except ValidationError as exc:
+                request.session["privacy_errors"] = _errors(exc)
+            return redirect("portal:privacy")
         category = request.POST.get("category", "")
         if category in ConsentCategory.values:
             if request.POST.get("action") == "withdraw":
@@ -149,7 +163,13 @@ def privacy(request):
         return redirect("portal:privacy")
     current = consents.current(request.user)
     rows = [(value, label, consents.NOTICES[value], current[value]) for value, label in ConsentCategory.choices]
-    return render(request, "m/privacy.html", {"rows": rows, "version": consents.NOTICE_VERSION})
+    account = getattr(request.user, "worker_account", None)
+    corrections = (CorrectionRequest.objects.filter(worker_id=account.worker_id)
+                   if account is not None and account.worker_id else CorrectionRequest.objects.none())
+    return render(request, "m/privacy.html", {
+        "rows": rows, "version": consents.NOTICE_VERSION, "fields": CorrectionField.choices,
+        "corrections": corrections[:10], "bound": bool(account and account.worker_id),
+        "errors": request.session.pop("privacy_errors", [])})
 
 
 @login_required(login_url=reverse_lazy("portal:login"))

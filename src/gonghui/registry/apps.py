@@ -17,3 +17,5 @@ class RegistryConfig(AppConfig):
                             permission="registry.import_registry")
         navigation.register("desk", "bindings", "绑定审核", "registry:binding_list", order=55,
                             permission="registry.import_registry")
+        navigation.register("desk", "corrections", "更正申请", "registry:correction_list", order=56,
+                            permission="registry.import_registry")

@@ -7,7 +7,7 @@ import json
 from django.db import transaction
 from django.utils import timezone
 
-from gonghui.core import audit
+from gonghui.core import audit, pii
 
 from .models import BindingStatus, Consent, ConsentCategory
 
@@ -70,3 +70,66 @@ def my_data(*, user, request=None) -> bytes:
                          for c in Consent.objects.filter(user=user)]
     audit.record(actor=user, action="privacy.download", obj=user, request=request, summary="职工下载本人数据")
     return json.dumps(data, ensure_ascii=False, indent=2).encode()
+
+
+def correction_ask(*, user, field: str, value: str, note: str = "", request=None):
+    """A bound worker asks for an item of their own record to be corrected."""
+    from django.core.exceptions import ValidationError
+
+    from .models import CorrectionField, CorrectionRequest
+
+    account = getattr(user, "worker_account", None)
+    if account is None or account.status != BindingStatus.BOUND or not account.worker_id:
+        raise ValidationError("请先完成实名绑定。")
+    if field not in CorrectionField.values:
+        raise ValidationError({"field": "请选择要更正的项目。"})
+    value = value.strip()
+    if not value:
+        raise ValidationError({"value": "请填写正确的内容。"})
+    with transaction.atomic():
+        row = CorrectionRequest.objects.create(worker_id=account.worker_id, field=field,
+                                               requested_value=value[:100], note=note.strip()[:200])
+        audit.record(actor=user, action="privacy.correction_ask", obj=row, request=request,
+                     summary=f"申请更正{row.get_field_display()}")
+    return row
+
+
+def correction_handle(*, actor, row, accept: bool, reply: str = "", request=None) -> None:
+    """Staff correct the record (name, phone, household place) or refuse with a reason the worker sees."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from gonghui.orgs.scoping import in_scope
+
+    from .importing import normalise_mobile
+    from .models import CorrectionField, CorrectionRequest, CorrectionStatus, Worker, WorkerNameKey
+    from .names import name_keys
+
+    if not in_scope(actor, row.worker.org.path, "registry.import_registry"):
+        raise PermissionDenied("不在您的管辖范围内。")
+    if not accept and not reply.strip():
+        raise ValidationError({"reply": "请填写不予更正的原因，职工会看到它。"})
+    with transaction.atomic():
+        if not CorrectionRequest.objects.filter(pk=row.pk, status=CorrectionStatus.OPEN).update(
+                status=CorrectionStatus.DONE if accept else CorrectionStatus.REFUSED, reply=reply.strip()[:200],
+                handled_by=actor, handled_at=timezone.now()):
+            raise ValidationError("该申请已处理。")
+        worker = Worker.objects.select_for_update().get(pk=row.worker_id)
+        changes = {}
+        if accept and row.field != CorrectionField.OTHER:
+            value = row.requested_value
+            if row.field == CorrectionField.PHONE:
+                try:
+                    value = normalise_mobile(value)
+                except ValueError as exc:
+                    raise ValidationError(str(exc)) from None
+            before = getattr(worker, row.field)
+            setattr(worker, row.field, value)
+            worker.save(update_fields=[row.field, "updated_at"])
+            if row.field == CorrectionField.NAME:
+                WorkerNameKey.objects.filter(worker=worker).delete()
+                WorkerNameKey.objects.bulk_create([WorkerNameKey(worker=worker, key=k) for k in name_keys(value)])
+            shown = pii.mask_phone if row.field == CorrectionField.PHONE else str
+            changes = {"before": {row.field: shown(before)}, "after": {row.field: shown(value)}}
+        audit.record(actor=actor, action="privacy.correction_done" if accept else "privacy.correction_refuse",
+                     obj=worker, request=request, summary=f"{'更正' if accept else '不予更正'}{row.get_field_display()}",
+                     changes=changes)

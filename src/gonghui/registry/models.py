@@ -308,3 +308,46 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.category} {self.notice_version}"
+
+
+class CorrectionField(models.TextChoices):
+    NAME = "name", "姓名"
+    PHONE = "phone", "手机号"
+    HUKOU_PLACE = "hukou_place", "户籍地"
+    OTHER = "other", "其他"
+
+
+class CorrectionStatus(models.TextChoices):
+    OPEN = "open", "待处理"
+    DONE = "done", "已更正"
+    REFUSED = "refused", "不予更正"
+
+
+class CorrectionRequestQuerySet(ScopedQuerySet):
+    scope_field = "worker__org__path"
+
+
+class CorrectionRequest(models.Model):
+    """A worker asks for a wrong item of their record to be corrected (个人信息保护法 第四十六条); the
+    staff of their organisation correct it or say why not. (The case engine will carry this later.)"""
+
+    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="correction_requests")
+    field = models.CharField("项目", max_length=16, choices=CorrectionField.choices)
+    requested_value = models.CharField("更正为", max_length=100)
+    note = models.CharField("说明", max_length=200, blank=True)
+    status = models.CharField("状态", max_length=8, choices=CorrectionStatus.choices, default=CorrectionStatus.OPEN)
+    reply = models.CharField("答复", max_length=200, blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CorrectionRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "更正申请"
+        verbose_name_plural = "更正申请"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} {self.field}"

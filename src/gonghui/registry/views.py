@@ -19,9 +19,17 @@ from gonghui.core import pii
 from gonghui.orgs.models import OrgKind
 from gonghui.orgs.selectors import home_org, org_children
 
-from . import accounts, archive, selectors, services
+from . import accounts, archive, consents, selectors, services
 from .importing import template_xlsx
-from .models import BindingStatus, ImportKind, ImportStatus, Tag, WorkerAccount
+from .models import (
+    BindingStatus,
+    CorrectionRequest,
+    CorrectionStatus,
+    ImportKind,
+    ImportStatus,
+    Tag,
+    WorkerAccount,
+)
 
 PAGE_SIZE = 30
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -264,3 +272,26 @@ def binding_decide(request, pk: int):
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
     return redirect("registry:binding_list")
+
+
+@login_required
+def correction_list(request):
+    rows = (CorrectionRequest.objects.visible_to(request.user, accounts.PERM_DECIDE)
+            .filter(status=CorrectionStatus.OPEN).select_related("worker").order_by("created_at")[:100])
+    return render(request, "registry/correction_list.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def correction_handle(request, pk: int):
+    row = CorrectionRequest.objects.visible_to(request.user, accounts.PERM_DECIDE).select_related(
+        "worker__org").filter(pk=pk).first()
+    if row is None:
+        raise Http404
+    try:
+        consents.correction_handle(actor=request.user, row=row, accept=request.POST.get("decision") == "accept",
+                                   reply=request.POST.get("reply", ""), request=request)
+        messages.success(request, "已处理更正申请。")
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+    return redirect("registry:correction_list")
