@@ -131,5 +131,5 @@ def correction_handle(*, actor, row, accept: bool, reply: str = "", request=None
             shown = pii.mask_phone if row.field == CorrectionField.PHONE else str
             changes = {"before": {row.field: shown(before)}, "after": {row.field: shown(value)}}
         audit.record(actor=actor, action="privacy.correction_done" if accept else "privacy.correction_refuse",
-                     obj=worker, request=request, summary=f"{'更正' if accept else '不予更正'}{row.get_field_display()}",
-                     changes=changes)
+                     obj=worker, request=request, changes=changes,
+                     summary=f"{'更正' if accept else '不予更正'}{row.get_field_display()}")
