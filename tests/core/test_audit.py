@@ -168,3 +168,21 @@ def test_the_audit_administrator_searches_and_exports(client, staff, second_fact
     assert audit.verify().ok
     client.force_login(staff["qingyang_staff"])
     assert 'href="/desk/audit/"' not in client.get("/desk/").content.decode()
+
+
+def test_rows_written_before_the_chain_existed_are_chained_by_the_migration(transactional_db):
+    """An installation upgraded from before the hash chain: its old rows get sequence numbers and hashes."""
+    call_command("migrate", "core", "0001", verbosity=0)
+    try:
+        with connection.cursor() as cursor:
+            for i in range(3):
+                cursor.execute(
+                    "INSERT INTO core_auditlog (at, actor_label, action, object_type, object_id, summary, changes) "
+                    "VALUES (%s, %s, %s, '', '', %s, %s)",
+                    [timezone.now(), "system", "old.action", f"旧记录{i}", "{}"])
+    finally:
+        call_command("migrate", verbosity=0)
+    assert list(AuditLog.objects.order_by("seq").values_list("seq", flat=True)) == [1, 2, 3]
+    audit.record(actor=None, action="new.action")
+    result = audit.verify()
+    assert result.ok and result.checked == 4, result.problems

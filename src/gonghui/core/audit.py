@@ -63,7 +63,8 @@ def record(*, actor, action: str, obj: models.Model | None = None, request=None,
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK])
-        head = AuditLog.objects.order_by("-seq").values_list("seq", "hash").first()
+        head = (AuditLog.objects.filter(seq__isnull=False).order_by("-seq")
+                .values_list("seq", "hash").first())
         row = AuditLog(
             actor=actor if getattr(actor, "pk", None) else None,
             actor_label=getattr(actor, "username", "") or "system",

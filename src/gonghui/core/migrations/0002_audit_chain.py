@@ -4,6 +4,20 @@ import django.utils.timezone
 from django.db import migrations, models
 
 
+def chain_existing_rows(apps, schema_editor):
+    """Rows written before the chain existed get their sequence numbers and hashes, in the order written."""
+    from gonghui.core.audit import _digest
+
+    AuditLog = apps.get_model("core", "AuditLog")
+    previous = ""
+    for seq, row in enumerate(AuditLog.objects.order_by("pk").iterator(), start=1):
+        row.seq = seq
+        row.prev_hash = previous
+        row.hash = _digest(row)
+        AuditLog.objects.filter(pk=row.pk).update(seq=row.seq, prev_hash=row.prev_hash, hash=row.hash)
+        previous = row.hash
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -31,4 +45,5 @@ class Migration(migrations.Migration):
             name='at',
             field=models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='时间'),
         ),
+        migrations.RunPython(chain_existing_rows, migrations.RunPython.noop),
     ]
