@@ -122,3 +122,16 @@ def test_system_administrator_reaches_the_django_admin(login, city, staff, secon
     assert client.get("/admin/orgs/servicecentre/").status_code == 200
     staff_client = login("city_staff")
     assert staff_client.get("/admin/").status_code == 302
+
+
+def test_the_navigation_shows_only_what_the_role_may_open(login, city, staff, second_factor):
+    staff_page = login("qingyang_staff").get("/desk/").content.decode()
+    for label in ("组织架构", "服务阵地", "职工档案", "企业", "数据导入"):
+        assert f">{label}</a>" in staff_page
+    assert ">审计日志</a>" not in staff_page
+    client = login("auditor")
+    second_factor(client, staff["auditor"])
+    auditor_page = client.get("/desk/audit/").content.decode()
+    assert ">审计日志</a>" in auditor_page
+    for label in ("组织架构", "职工档案", "企业", "数据导入"):
+        assert f">{label}</a>" not in auditor_page

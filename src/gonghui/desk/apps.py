@@ -10,5 +10,6 @@ class DeskConfig(AppConfig):
     def ready(self):
         from gonghui.core import navigation
 
-        navigation.register("desk", "home", "组织架构", "desk:home", order=10)
-        navigation.register("desk", "centres", "服务阵地", "desk:centre_list", order=20)
+        navigation.register("desk", "home", "组织架构", "desk:home", order=10, permission="orgs.view_org")
+        navigation.register("desk", "centres", "服务阵地", "desk:centre_list", order=20,
+                            permission="orgs.view_servicecentre")

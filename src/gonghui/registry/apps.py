@@ -11,8 +11,10 @@ class RegistryConfig(AppConfig):
     def ready(self):
         from gonghui.core import navigation
 
-        navigation.register("desk", "workers", "职工档案", "registry:worker_list", order=30)
-        navigation.register("desk", "enterprises", "企业", "registry:enterprise_list", order=40)
+        navigation.register("desk", "workers", "职工档案", "registry:worker_list", order=30,
+                            permission="registry.view_worker")
+        navigation.register("desk", "enterprises", "企业", "registry:enterprise_list", order=40,
+                            permission="registry.view_enterprise")
         navigation.register("desk", "imports", "数据导入", "registry:import_list", order=50,
                             permission="registry.import_registry")
         navigation.register("desk", "bindings", "绑定审核", "registry:binding_list", order=55,
