@@ -60,3 +60,10 @@ def test_the_verify_page_refuses_redirects_to_other_sites(staff, second_factor):
     code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
     response = client.post("/desk/2fa/verify/", {"code": code, "next": "https://evil.example/"})
     assert response["Location"] == "/desk/"
+
+
+def test_finance_must_enrol_too(staff, city, grant):
+    grant(staff["meiling_staff"], "finance", city["meiling"])
+    client = sign_in("meiling_staff")
+    assert client.get("/desk/")["Location"] == "/desk/2fa/setup/"
+    assert client.get("/desk/workers/")["Location"] == "/desk/2fa/setup/"
