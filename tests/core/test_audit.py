@@ -131,7 +131,9 @@ def test_verify_runs_from_the_command_line(tmp_path):
                 "print(audit.verify().ok)")
     import os
 
-    env = {**{k: v for k, v in os.environ.items() if k != "DATABASE_URL"}, "GONGHUI_DATA_DIR": str(tmp_path)}
+    env = {**{k: v for k, v in os.environ.items()
+              if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "GONGHUI_TASKS"}},
+           "GONGHUI_DATA_DIR": str(tmp_path)}
     subprocess.run([sys.executable, "-m", "gonghui", "migrate", "-v0"], env=env, check=True)
     done = subprocess.run([sys.executable, "-m", "gonghui", "shell", "-c", env_code], env=env,
                           capture_output=True, text=True)

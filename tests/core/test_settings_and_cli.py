@@ -7,7 +7,9 @@ import sys
 
 
 def gonghui(*args, env=None, tmp_path=None, timeout=120):
-    full_env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG"}}
+    # the real settings, not the test run's (tests.settings runs jobs in-process)
+    full_env = {k: v for k, v in os.environ.items()
+                if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", "GONGHUI_TASKS"}}
     if tmp_path is not None:
         full_env["GONGHUI_DATA_DIR"] = str(tmp_path)
         full_env["DATABASE_URL"] = f"sqlite:///{tmp_path}/gonghui.sqlite3"

@@ -51,7 +51,9 @@ class Server(str):
 def server(tmp_path_factory):
     """The demo city on a fresh SQLite file, served by gunicorn exactly as `make demo` serves it."""
     data = tmp_path_factory.mktemp("e2e-data")
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
+    # the production settings and the real job worker, not the unit tests' in-process jobs
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DATABASE_URL", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "GONGHUI_TASKS"}}
     env.update({"GONGHUI_DATA_DIR": str(data), "PYTHONUNBUFFERED": "1"})
     subprocess.run([sys.executable, "-m", "gonghui", "demo", "--no-serve"], env=env, check=True,
                    capture_output=True, timeout=300)

@@ -24,7 +24,7 @@ def datadir(tmp_path_factory):
 
 
 def run(datadir, *args, check=True):
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "GONGHUI_TASKS"}}
     env.update({"GONGHUI_DATA_DIR": str(datadir), "DATABASE_URL": f"sqlite:///{datadir}/gonghui.sqlite3"})
     done = subprocess.run([sys.executable, "-m", "gonghui", *args], env=env, capture_output=True, text=True,
                           timeout=300)
