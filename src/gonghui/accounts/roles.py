@@ -41,7 +41,8 @@ ROLES: dict[str, dict] = {
         "permissions": [*VIEW_TREE, "orgs.add_org", "orgs.change_org", "orgs.add_servicecentre",
                         "orgs.change_servicecentre", "accounts.view_user", "accounts.add_user",
                         "accounts.change_user", "accounts.view_apitoken", "accounts.add_apitoken",
-                        "accounts.change_apitoken"],
+                        "accounts.change_apitoken", "core.view_calendarday", "core.add_calendarday",
+                        "core.change_calendarday", "core.delete_calendarday"],
     },
     "security_admin": {
         "name": "安全管理员", "description": "角色授权与安全设置（锁定解除等）",

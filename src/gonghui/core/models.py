@@ -52,3 +52,25 @@ class AuditLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("审计日志只能追加，不能删除。")
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday-to-Friday week: a public holiday on a weekday, or a weekend day worked
+    to make up for one (调休上班). The State Council publishes each year's list; 2025 and 2026 ship as
+    data and the system administrator adds the next year in the admin."""
+
+    HOLIDAY = "holiday"
+    WORKDAY = "workday"
+    KINDS = [(HOLIDAY, "放假"), (WORKDAY, "调休上班")]
+
+    date = models.DateField("日期", unique=True)
+    kind = models.CharField("类型", max_length=8, choices=KINDS)
+    name = models.CharField("节日", max_length=20)
+
+    class Meta:
+        verbose_name = "节假日安排"
+        verbose_name_plural = "节假日安排"
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}{self.get_kind_display()}"
