@@ -80,27 +80,40 @@ def me(request):
     return render(request, "m/me.html", {"account": account, "worker": worker})
 
 
-def register(request):
-    """Two steps on one page: the phone gets a code; the code and a password make the account."""
-    context = {"phone": "", "errors": [], "sent": False}
+def _sms_two_steps(request, *, send, finish, template: str, **extra):
+    """A page in two steps: "send" texts a code to the phone; the next post brings the code and a new
+    password (typed twice) to ``finish``, whose response (if any) ends the flow."""
+    context = {"phone": "", "errors": [], "sent": False, **extra}
     if request.method == "POST":
         phone = request.POST.get("phone", "")
         context["phone"] = phone
         try:
             if request.POST.get("step") == "send":
-                context["phone"] = worker_accounts.send_register_code(phone=phone, request=request)
+                context["phone"] = send(phone=phone, request=request)
                 context["sent"] = True
             else:
                 context["sent"] = True
                 if request.POST.get("password") != request.POST.get("password2"):
                     raise ValidationError("两次输入的密码不一致。")
-                user = worker_accounts.register(phone=phone, code=request.POST.get("code", ""),
-                                                password=request.POST.get("password", ""), request=request)
-                login(request, user, backend="gonghui.accounts.backends.RoleBackend")
-                return redirect("portal:bind")
+                response = finish(phone=phone, code=request.POST.get("code", ""),
+                                  password=request.POST.get("password", ""), context=context)
+                if response is not None:
+                    return response
         except ValidationError as exc:
             context["errors"] = _errors(exc)
-    return render(request, "m/register.html", context)
+    return render(request, template, context)
+
+
+def register(request):
+    """The phone gets a code; the code and a password make the account, then the worker binds."""
+
+    def finish(*, phone, code, password, context):
+        user = worker_accounts.register(phone=phone, code=code, password=password, request=request)
+        login(request, user, backend="gonghui.accounts.backends.RoleBackend")
+        return redirect("portal:bind")
+
+    return _sms_two_steps(request, send=worker_accounts.send_register_code, finish=finish,
+                          template="m/register.html")
 
 
 @login_required(login_url=reverse_lazy("portal:login"))
@@ -123,24 +136,12 @@ def bind(request):
 
 
 def password_reset(request):
-    context = {"phone": "", "errors": [], "sent": False, "done": False}
-    if request.method == "POST":
-        phone = request.POST.get("phone", "")
-        context["phone"] = phone
-        try:
-            if request.POST.get("step") == "send":
-                context["phone"] = worker_accounts.send_reset_code(phone=phone, request=request)
-                context["sent"] = True
-            else:
-                context["sent"] = True
-                if request.POST.get("password") != request.POST.get("password2"):
-                    raise ValidationError("两次输入的密码不一致。")
-                worker_accounts.reset_password(phone=phone, code=request.POST.get("code", ""),
-                                               password=request.POST.get("password", ""), request=request)
-                context["done"] = True
-        except ValidationError as exc:
-            context["errors"] = _errors(exc)
-    return render(request, "m/password_reset.html", context)
+    def finish(*, phone, code, password, context):
+        worker_accounts.reset_password(phone=phone, code=code, password=password, request=request)
+        context["done"] = True
+
+    return _sms_two_steps(request, send=worker_accounts.send_reset_code, finish=finish,
+                          template="m/password_reset.html", done=False)
 
 
 @login_required(login_url=reverse_lazy("portal:login"))

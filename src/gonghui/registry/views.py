@@ -42,6 +42,11 @@ def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def _flash_error(request, exc) -> None:
+    """A refused action's reasons, in Chinese, on the next page."""
+    messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+
+
 def _quote(name: str) -> str:
     return quote(name)
 
@@ -185,7 +190,7 @@ def import_list(request):
             job = services.import_job_create(actor=request.user, kind=kind, filename=upload.name,
                                              data=upload.read(), request=request)
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+            _flash_error(request, exc)
             return redirect("registry:import_list")
         return redirect("registry:import_detail", pk=job.pk)
     jobs = selectors.import_job_list(user=request.user)[:20]
@@ -223,7 +228,7 @@ def import_confirm(request, pk: int):
     try:
         services.import_job_confirm(actor=request.user, job=job, request=request)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+        _flash_error(request, exc)
     return redirect("registry:import_detail", pk=job.pk)
 
 
@@ -270,7 +275,7 @@ def binding_decide(request, pk: int):
                                     request=request)
             messages.success(request, f"已不予通过{account.name}的绑定申请。")
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+        _flash_error(request, exc)
     return redirect("registry:binding_list")
 
 
@@ -293,5 +298,5 @@ def correction_handle(request, pk: int):
                                    reply=request.POST.get("reply", ""), request=request)
         messages.success(request, "已处理更正申请。")
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+        _flash_error(request, exc)
     return redirect("registry:correction_list")
