@@ -8,3 +8,12 @@ import os
 os.environ.setdefault("GONGHUI_TASKS", "immediate")
 
 from gonghui.settings import *  # noqa: F403
+
+# SQLite: the test database is a file, as in production, not Django's shared in-memory database. Shared
+# cache gives "database table is locked" at once where a file in WAL mode waits its turn (busy_timeout),
+# and the concurrency tests must see the real locking.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"gonghui-test-{os.getpid()}.sqlite3")}

@@ -14,6 +14,9 @@ Environment variables (all optional for the demo):
 - ``GONGHUI_DATA_DIR``  where the SQLite file, the demo secret key and uploaded files live; default
                         ``<project root>/data``.
 - ``MEDIA_ROOT``        uploaded files; default ``<data dir>/media``.
+- ``GONGHUI_ATTACHMENT_MAX_MB`` the largest attachment accepted (default 10).
+- ``GONGHUI_S3_BUCKET``  keep attachments in S3-compatible object storage (``pip install .[s3]``; also
+                        ``GONGHUI_S3_ENDPOINT``, ``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``); default a folder.
 - ``STATIC_ROOT``       where ``collectstatic`` writes; default ``<project root>/staticfiles``.
 - ``CONN_MAX_AGE``      seconds a database connection is reused (default 60; persistent connections matter:
                         see DESIGN.md).
@@ -94,6 +97,8 @@ INSTALLED_APPS = [
     "gonghui.accounts",
     "gonghui.orgs",
     "gonghui.registry",
+    "gonghui.cases",
+    "gonghui.errands",
     "gonghui.desk",
     "gonghui.portal",
 ]
@@ -268,6 +273,16 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or DATA_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # attachments of cases: ciphertext only (cases.attachments), in a folder or an object store
+    "attachments": (
+        {"BACKEND": "storages.backends.s3.S3Storage",
+         "OPTIONS": {"bucket_name": os.environ["GONGHUI_S3_BUCKET"],
+                     "endpoint_url": os.environ.get("GONGHUI_S3_ENDPOINT") or None,
+                     "location": "attachments", "default_acl": "private", "file_overwrite": False}}
+        if os.environ.get("GONGHUI_S3_BUCKET")
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage",
+              "OPTIONS": {"location": str(MEDIA_ROOT / "attachments")}}
+    ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -276,6 +291,8 @@ STORAGES = {
         )
     },
 }
+ATTACHMENT_MAX_BYTES = int(float(os.environ.get("GONGHUI_ATTACHMENT_MAX_MB", "10")) * 1024 * 1024)
+
 # Outside production whitenoise serves straight from the apps' static folders, so the demo and the tests
 # need no collectstatic step; production serves the hashed, compressed files collectstatic wrote.
 WHITENOISE_USE_FINDERS = not PRODUCTION

@@ -57,3 +57,17 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
 
 def year_has_calendar(year: int) -> bool:
     return CalendarDay.objects.filter(date__year=year).exists()
+
+
+def subtract_working_days(end: dt.date, days: int) -> dt.date:
+    """The ``days``-th working day before ``end`` (``end`` not counted): from that day on, at most
+    ``days`` working days are left until ``end`` (the case engine turns a case amber then)."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    exceptions = _exceptions(end - dt.timedelta(days=days * 2 + 30), end)
+    day, counted = end, 0
+    while counted < days:
+        day -= dt.timedelta(days=1)
+        if _working(day, exceptions):
+            counted += 1
+    return day

@@ -7,3 +7,14 @@ register = template.Library()
 def get_item(mapping, key):
     """``mapping|get_item:key`` — a dict value in a template."""
     return mapping.get(key, []) if hasattr(mapping, "get") else []
+
+
+@register.filter
+def field_value(values, key):
+    """The value to put back into a form field: ``""`` when absent; a list as one item per line."""
+    if not hasattr(values, "get"):
+        return ""
+    value = values.get(key, "")
+    if isinstance(value, list):
+        return "\n".join(str(v) for v in value)
+    return "" if value is None else value
