@@ -74,6 +74,7 @@ class Role(models.Model):
     admin_duty = models.CharField("三员职责", max_length=16, blank=True,
                                   help_text="system / security / audit：三员分立，同一人只能担任其一")
     requires_2fa = models.BooleanField("须启用双因素认证", default=False)
+    shipped_permissions = models.JSONField("随版本下发的权限", default=list, blank=True, editable=False)
 
     class Meta:
         verbose_name = "角色"

@@ -1,7 +1,9 @@
 """The roles the platform ships with, as data: created after every `migrate` when missing.
 
-The security administrator may change a role's permissions afterwards; a role that exists is left as it
-is. The three administrators (三员分立) are separate duties: one person holds at most one of them
+The security administrator may change a role's permissions afterwards: a permission is given to a shipped
+role once, in the release that adds it (``Role.shipped_permissions`` remembers which were given), so a
+permission the administrator took away is not given back. The three administrators (三员分立) are separate
+duties: one person holds at most one of them
 (enforced by accounts.services.role_grant).
 """
 
@@ -9,19 +11,22 @@ from __future__ import annotations
 
 VIEW_TREE = ["orgs.view_org", "orgs.view_servicecentre"]
 VIEW_REGISTRY = ["registry.view_enterprise", "registry.view_worker", "registry.view_importjob"]
+HANDLE_CASES = ["cases.view_case", "cases.handle_case", "cases.decide_case", "cases.file_on_behalf"]
 
 ROLES: dict[str, dict] = {
     "centre_staff": {
         "name": "服务中心工作人员", "description": "受理、代办、录入和导入，查看本级及下级的职工档案",
-        "permissions": [*VIEW_TREE, *VIEW_REGISTRY, "registry.import_registry", "registry.view_worker_pii"],
+        "permissions": [*VIEW_TREE, *VIEW_REGISTRY, "registry.import_registry", "registry.view_worker_pii",
+                        *HANDLE_CASES],
     },
     "reviewer": {
         "name": "审核人员", "description": "复核办件，可导出含完整证件号码的名单",
-        "permissions": [*VIEW_TREE, *VIEW_REGISTRY, "registry.view_worker_pii", "registry.export_worker_pii"],
+        "permissions": [*VIEW_TREE, *VIEW_REGISTRY, "registry.view_worker_pii", "registry.export_worker_pii",
+                        "cases.view_case", "cases.decide_case", "cases.extend_deadline"],
     },
     "finance": {
         "name": "财务人员", "description": "补助金支付批次与银行文件", "requires_2fa": True,
-        "permissions": [*VIEW_TREE, *VIEW_REGISTRY, "registry.view_worker_pii"],
+        "permissions": [*VIEW_TREE, *VIEW_REGISTRY, "registry.view_worker_pii", "cases.view_case"],
     },
     "enterprise_contact": {
         "name": "企业工会专干", "description": "仅本企业：上传花名册、参保、发布岗位",
@@ -33,7 +38,7 @@ ROLES: dict[str, dict] = {
     },
     "leader": {
         "name": "领导", "description": "只读：统计数据与报表",
-        "permissions": [*VIEW_TREE],
+        "permissions": [*VIEW_TREE, "cases.view_case"],
     },
     "system_admin": {
         "name": "系统管理员", "description": "用户、组织、系统设置；不接触业务数据和审计日志",
@@ -42,7 +47,8 @@ ROLES: dict[str, dict] = {
                         "orgs.change_servicecentre", "accounts.view_user", "accounts.add_user",
                         "accounts.change_user", "accounts.view_apitoken", "accounts.add_apitoken",
                         "accounts.change_apitoken", "core.view_calendarday", "core.add_calendarday",
-                        "core.change_calendarday", "core.delete_calendarday"],
+                        "core.change_calendarday", "core.delete_calendarday", "cases.view_serviceitem",
+                        "cases.change_serviceitem"],
     },
     "security_admin": {
         "name": "安全管理员", "description": "角色授权与安全设置（锁定解除等）",
@@ -76,7 +82,12 @@ def sync_roles(**kwargs) -> None:
         role, created = Role.objects.get_or_create(code=code, defaults={
             "name": spec["name"], "description": spec.get("description", ""),
             "admin_duty": spec.get("admin_duty", ""), "requires_2fa": spec.get("requires_2fa", False)})
-        if created:
-            for perm in spec["permissions"]:
-                app_label, codename = perm.split(".")
-                role.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        # Permissions a release adds to a shipped role reach existing installations once; a permission
+        # the security administrator took away stays away (it is in ``shipped_permissions`` already).
+        new = [perm for perm in spec["permissions"] if perm not in role.shipped_permissions]
+        for perm in new:
+            app_label, codename = perm.split(".")
+            role.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        if new or created:
+            role.shipped_permissions = sorted({*role.shipped_permissions, *spec["permissions"]})
+            role.save(update_fields=["shipped_permissions"])

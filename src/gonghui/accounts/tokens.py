@@ -21,6 +21,8 @@ from .models import ApiToken, User
 SCOPES = {
     "registry:read": "读取企业与职工（脱敏）",
     "imports:write": "上传导入文件",
+    "cases:read": "读取办件（服务事项、办件列表、详情、时间线）",
+    "cases:write": "办理办件（申请、上传材料、办理环节）",
 }
 DEFAULT_SCOPES = ["registry:read"]
 
