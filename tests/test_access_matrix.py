@@ -20,6 +20,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from gonghui.cases.models import Attachment, Case, Rating
 from gonghui.orgs.models import Org, ServiceCentre
 from gonghui.registry.models import (
     BindingStatus,
@@ -41,6 +42,7 @@ class SignedIn:
 
     method: str = "get"
     login: str = "/login/"
+    kwargs: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,26 @@ def api_target(model, name):
     def target(world):
         return {name: world[model].pk}
     return target
+
+
+def case_target(**extra):
+    """The 梅岭 case by its number (and its attachment, rating or a step when asked)."""
+    def target(world):
+        kwargs = {"number": world[Case].number}
+        for key, value in extra.items():
+            kwargs[key] = world[value].pk if isinstance(value, type) else value
+        return kwargs
+    return target
+
+
+def _upload():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("scan.pdf", b"%PDF-1.4 x")
+
+
+def item_target(world):
+    return {"code": "ticket_home"}
 
 
 RULES = {
@@ -119,6 +141,37 @@ RULES = {
     "portal:bind": SIGNED_IN,
     "portal:privacy": SIGNED_IN,
     "portal:my_data": SIGNED_IN,
+    "cases:queue": SIGNED_IN,
+    "cases:intake": SIGNED_IN,
+    "cases:inbox": SIGNED_IN,
+    "cases:follow_ups": SIGNED_IN,
+    "cases:follow_up_close": Scoped(meiling(Rating), method="post", data={"note": "已回访"}),
+    "cases:detail": Scoped(case_target()),
+    "cases:edit": Scoped(case_target()),
+    "cases:step": Scoped(case_target(name="accept"), method="post"),
+    "cases:attach": Scoped(case_target(), method="post", data={"material": "other"}),
+    "cases:note": Scoped(case_target(), method="post", data={"text": "备注"}),
+    "cases:assign": Scoped(case_target(), method="post", data={"assignee": ""}),
+    "cases:extend": Scoped(case_target(), method="post", data={"clock": "finish", "days": "3", "reason": "x"}),
+    "cases:file": Scoped(case_target(pk=Attachment)),
+    "portal_cases:catalogue": PUBLIC,
+    "portal_cases:guide": Scoped(item_target),  # public information: see PUBLIC_OBJECTS
+    "portal_cases:apply": SignedIn(login="/m/login/", kwargs={"code": "ticket_home"}),
+    "portal_cases:my_cases": SignedIn(login="/m/login/"),
+    "portal_cases:messages": SignedIn(login="/m/login/"),
+    "portal_cases:detail": Scoped(case_target()),
+    "portal_cases:edit": Scoped(case_target()),
+    "portal_cases:attach": Scoped(case_target(), method="post", data={"material": "id_card"}),
+    "portal_cases:step": Scoped(case_target(name="withdraw"), method="post"),
+    "portal_cases:rate": Scoped(case_target(), method="post", data={"score": "5"}),
+    "portal_cases:file": Scoped(case_target(pk=Attachment)),
+    "api-v1:list_items": SIGNED_IN,
+    "api-v1:create_case": SignedIn("post"),
+    "api-v1:list_cases": SIGNED_IN,
+    "api-v1:get_case": Scoped(case_target()),
+    "api-v1:add_attachment": Scoped(case_target(), method="post", data={"material": "other", "file": _upload}),
+    "api-v1:take_transition": Scoped(case_target(name="accept"), method="post"),
+    "api-v1:get_timeline": Scoped(case_target()),
 }
 
 
@@ -169,22 +222,51 @@ def world(staff, city):
     account = WorkerAccount.objects.create(user=applicant, status=BindingStatus.PENDING, name="梅岭新人",
                                            id_enc=worker.id_enc, id_bidx="x" * 32, town=city["meiling"])
     correction = CorrectionRequest.objects.create(worker=worker, field="name", requested_value="梅岭人乙")
+    # a case of 梅岭, filed at its intake point, with a scan, refused and poorly rated
+    from gonghui.cases import services as cases
+    from gonghui.cases.models import ServiceItem
+
+    case = cases.case_create(actor=staff["meiling_staff"], item=ServiceItem.objects.get(code="ticket_home"),
+                             worker=worker, data={})
+    attachment = cases.attachment_add(actor=staff["meiling_staff"], case=case, material="other", name="scan.pdf",
+                                      data=_pdf())
+    rated = cases.case_create(actor=staff["meiling_staff"], item=ServiceItem.objects.get(code="ticket_home"),
+                              worker=worker, data={})
+    rating = Rating.objects.create(case=rated, score=1, follow_up="open")
     return {Org: city["meiling"], ServiceCentre: ServiceCentre.objects.get(name="梅岭街道职工服务中心"),
             Worker: worker, Enterprise: worker.enterprise, ImportJob: job, WorkerAccount: account,
-            CorrectionRequest: correction}
+            CorrectionRequest: correction, Case: case, Attachment: attachment, Rating: rating}
+
+
+def _pdf() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def _url(name, rule, world):
-    kwargs = rule.target(world) if isinstance(rule, Scoped) else (rule.kwargs if isinstance(rule, Role) else {})
+    kwargs = rule.target(world) if isinstance(rule, Scoped) else (
+        rule.kwargs if isinstance(rule, Role | SignedIn) else {})
     return reverse(name, kwargs=kwargs)
 
 
-PUBLIC_OBJECTS = {"portal:centre_detail"}  # addressed by id, but public: every worker may find a centre
+PUBLIC_OBJECTS = {"portal:centre_detail", "portal_cases:guide"}  # addressed by id, but public: every worker may find a centre
 
 
 def _call(client, rule, url):
     if isinstance(rule, Scoped) and rule.method == "post":
-        return client.post(url, rule.data)
+        data = {k: v() if callable(v) else v for k, v in rule.data.items()}
+        if url.startswith("/api/") and not any(callable(v) for v in rule.data.values()):
+            import json
+
+            return client.post(url, json.dumps(data), content_type="application/json")  # the API speaks JSON
+        return client.post(url, data)
     if isinstance(rule, SignedIn) and rule.method == "post":
         return client.post(url)
     return client.get(url)
@@ -241,6 +323,7 @@ def test_the_owner_does_reach_the_scoped_objects(world, login):
     """The matrix is not vacuous: 梅岭's own staff get the pages the others do not."""
     client = login("meiling_staff")
     for name in ("desk:org_detail", "desk:centre_detail", "registry:worker_detail", "registry:enterprise_detail",
-                 "registry:import_detail", "api-v1:get_worker"):
+                 "registry:import_detail", "api-v1:get_worker", "cases:detail", "cases:file", "api-v1:get_case",
+                 "api-v1:get_timeline"):
         rule = RULES[name]
         assert _call(client, rule, _url(name, rule, world)).status_code == 200, name

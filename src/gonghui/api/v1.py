@@ -13,6 +13,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import django_auth
 
 from gonghui.api.auth import BearerToken
+from gonghui.cases.api import router as cases_router
+from gonghui.cases.services import CaseConflict
 from gonghui.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -36,6 +38,11 @@ def not_found(request, exc):
                                status=404)
 
 
+@api.exception_handler(CaseConflict)
+def conflict(request, exc):
+    return api.create_response(request, {"detail": "；".join(exc.messages), "code": "conflict"}, status=409)
+
+
 @api.exception_handler(ValidationError)
 def invalid(request, exc):
     detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
@@ -45,7 +52,7 @@ def invalid(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc):
-    codes = {403: "forbidden", 404: "not_found", 429: "rate_limited"}
+    codes = {403: "forbidden", 404: "not_found", 409: "conflict", 422: "invalid", 429: "rate_limited"}
     return api.create_response(request, {"detail": str(exc), "code": codes.get(exc.status_code, "error")},
                                status=exc.status_code)
 
@@ -56,3 +63,4 @@ def unauthenticated(request, exc):
 
 
 api.add_router("/", registry_router)
+api.add_router("/", cases_router)

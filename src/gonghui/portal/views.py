@@ -77,7 +77,10 @@ def me(request):
     worker = None
     if account is not None and account.worker_id:
         worker = (Worker.objects.select_related("enterprise").filter(pk=account.worker_id).first())
-    return render(request, "m/me.html", {"account": account, "worker": worker})
+    from gonghui.cases.selectors import unread_count
+
+    return render(request, "m/me.html", {"account": account, "worker": worker,
+                                         "unread": unread_count(user=request.user) if worker else 0})
 
 
 def _sms_two_steps(request, *, send, finish, template: str, **extra):

@@ -7,6 +7,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from gonghui.cases.demo_data import build_cases
 from gonghui.orgs.demo_city import SCALES, build_city
 from gonghui.registry.demo_data import build_registry
 
@@ -36,6 +37,10 @@ class Command(BaseCommand):
                 f"（{time.monotonic() - started:.0f} 秒）。"))
         else:
             self.stdout.write("企业与职工数据已存在，沿用现有数据。")
+        if scale == "demo":
+            cases = build_cases()
+            if cases["cases"]:
+                self.stdout.write(self.style.SUCCESS(f"演示办件 {cases['cases']} 件已通过办件服务写入。"))
 
 
 class _Progress:

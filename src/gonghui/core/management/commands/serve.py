@@ -1,5 +1,5 @@
 """`python -m gonghui serve`: the production WSGI server (gunicorn) on this machine, with the
-background-job worker (`db_worker`) beside it unless --no-worker.
+background-job worker (`db_worker`) and the hourly run of `cases_daily` beside it unless --no-worker.
 
 Static files are served by whitenoise inside the app, so no separate web server is needed for the demo;
 in production put a reverse proxy (TLS) in front and set GONGHUI_PRODUCTION=1.
@@ -38,6 +38,8 @@ class Command(BaseCommand):
             # same process group: Ctrl-C (or killing the group) stops both
             subprocess.Popen([sys.executable, "-m", "gonghui", "db_worker", "--interval", "0.5",
                               "--no-startup-delay"])
+            # the case engine's daily job (deadline colours, digest), hourly: it is idempotent per day
+            subprocess.Popen([sys.executable, "-m", "gonghui", "cases_daily", "--every", "3600"])
         self.stdout.write(f"Gonghui serving at http://{host}:{port}/  (Ctrl-C stops)")
         self.stdout.flush()
         sys.stderr.flush()

@@ -1,0 +1,259 @@
+"""The catalogue as modules declare it, and the hooks through which a module extends the engine.
+
+A module declares its service items in its ``AppConfig.ready()``::
+
+    from gonghui.cases import catalogue
+    catalogue.declare(catalogue.Item(code="ticket_home", prefix="HXCP", name="…", fields=[…], …))
+
+After every ``migrate`` the declarations are written to ``ServiceItem`` (``sync_items``): a missing item
+is created; an existing one gets its *structure* (fields, materials, clocks, module) again when the
+declaration's ``version`` is higher than the stored one, while the texts, time limit and message
+templates stay as the system administrator left them in the admin.
+
+A simple item needs nothing else: the form is validated from its field declarations, the materials
+list from its materials, deadlines from its clocks. A module with rules of its own registers hooks::
+
+    catalogue.hooks("mutual_aid", Hooks(eligibility=…, calculate=…, on_fulfil=…))
+
+- ``eligibility(case)`` runs before submit and raises ``ValidationError`` to refuse it;
+- ``calculate(case)`` runs at approval and returns a dict stored in ``case.result`` (e.g. the amount);
+- ``on_fulfil(case)`` runs in the transaction that fulfils the case;
+- ``transitions`` adds steps of the module's own (``Transition`` objects, cases.states).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+
+from gonghui.core import idnumber, pii
+
+FIELD_TYPES = {
+    "text": "文本", "textarea": "多行文本", "number": "数字", "money": "金额", "date": "日期",
+    "choice": "选项", "id_number": "身份证号", "phone": "手机号", "bank_card": "银行卡号",
+}
+SENSITIVE_TYPES = ("id_number", "bank_card")
+CATEGORIES = ["生活服务", "医疗互助", "困难帮扶", "法律服务", "技能培训", "就业服务", "文体活动", "其他"]
+DEFAULT_MATERIAL_FORMATS = "JPG、PNG、HEIC 照片或 PDF"
+
+
+@dataclass(frozen=True)
+class Item:
+    code: str
+    prefix: str
+    name: str
+    module: str
+    category: str
+    time_limit_days: int
+    summary: str = ""
+    guide_who: str = ""
+    guide_what: str = ""
+    guide_how: str = ""
+    materials: list[dict] = field(default_factory=list)
+    fields: list[dict] = field(default_factory=list)
+    clocks: list[dict] = field(default_factory=list)
+    handling_level: str = "town"
+    on_behalf: bool = True
+    templates: dict = field(default_factory=dict)
+    order: int = 100
+    version: int = 1
+
+
+@dataclass(frozen=True)
+class Hooks:
+    eligibility: Callable | None = None
+    calculate: Callable | None = None
+    on_fulfil: Callable | None = None
+    transitions: tuple = ()
+
+
+_items: dict[str, Item] = {}
+_hooks: dict[str, Hooks] = {}
+
+
+def declare(item: Item) -> None:
+    check_declaration(item)
+    if item.code in _items and _items[item.code] != item:
+        raise ValueError(f"service item {item.code!r} declared twice")
+    _items[item.code] = item
+
+
+def hooks(module: str, value: Hooks | None = None) -> Hooks:
+    """Register (with ``value``) or read a module's hooks."""
+    if value is not None:
+        _hooks[module] = value
+    return _hooks.get(module, Hooks())
+
+
+def declared() -> dict[str, Item]:
+    return dict(_items)
+
+
+def check_declaration(item: Item) -> None:
+    """A declaration that would break forms at run time fails at start-up instead."""
+    if not re.fullmatch(r"[A-Z]{2,8}", item.prefix):
+        raise ValueError(f"{item.code}: prefix must be 2-8 capital letters")
+    if item.category not in CATEGORIES:
+        raise ValueError(f"{item.code}: unknown category {item.category!r}")
+    keys = set()
+    for spec in item.fields:
+        if spec["type"] not in FIELD_TYPES:
+            raise ValueError(f"{item.code}.{spec['key']}: unknown field type {spec['type']!r}")
+        if spec["type"] == "choice" and not spec.get("choices"):
+            raise ValueError(f"{item.code}.{spec['key']}: a choice needs choices")
+        keys.add(spec["key"])
+    if len(keys) != len(item.fields):
+        raise ValueError(f"{item.code}: field keys repeat")
+    if len({m["key"] for m in item.materials}) != len(item.materials):
+        raise ValueError(f"{item.code}: material keys repeat")
+    for clock in effective_clocks(item.clocks, item.time_limit_days):
+        if clock["starts"] not in ("submit", "accept") or clock["stops"] not in ("accept", "decide", "close"):
+            raise ValueError(f"{item.code}: clock {clock['key']} has bad starts/stops")
+
+
+def effective_clocks(clocks: list[dict], time_limit_days: int) -> list[dict]:
+    """The item's clocks; without any, one: finish within the committed limit, counted from submission."""
+    if clocks:
+        return [{"unit": "working", "starts": "submit", "stops": "close", **c} for c in clocks]
+    return [{"key": "finish", "label": "承诺办结时限", "days": time_limit_days, "unit": "working",
+             "starts": "submit", "stops": "close"}]
+
+
+def sync_items(**kwargs) -> None:
+    """post_migrate: write the declared items into the catalogue (see the module docstring)."""
+    from django.db import connections
+
+    from .models import ServiceItem
+
+    using = kwargs.get("using", "default")
+    if ServiceItem._meta.db_table not in connections[using].introspection.table_names():
+        return
+    for item in _items.values():
+        structure = {"materials": item.materials, "fields": item.fields, "clocks": item.clocks,
+                     "module": item.module, "spec_version": item.version}
+        row = ServiceItem.objects.using(using).filter(code=item.code).first()
+        if row is None:
+            ServiceItem.objects.using(using).create(
+                code=item.code, prefix=item.prefix, name=item.name, category=item.category,
+                summary=item.summary, guide_who=item.guide_who, guide_what=item.guide_what,
+                guide_how=item.guide_how, time_limit_days=item.time_limit_days,
+                handling_level=item.handling_level, on_behalf=item.on_behalf, templates=item.templates,
+                order=item.order, **structure)
+        elif row.spec_version < item.version:
+            ServiceItem.objects.using(using).filter(pk=row.pk).update(**structure)
+
+
+# --- the form ------------------------------------------------------------------------------------------
+
+def _lines(value: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[\n,，;；、\s]+", value) if part.strip()]
+
+
+def _clean_value(spec: dict, raw: str):
+    """The value of one field, or ValidationError (message in Chinese). ``raw`` is not blank."""
+    kind, label = spec["type"], spec["label"]
+    if kind in ("text", "textarea"):
+        limit = spec.get("max_length", 500 if kind == "textarea" else 100)
+        if len(raw) > limit:
+            raise ValidationError(f"{label}不能超过{limit}个字。")
+        return raw
+    if kind in ("number", "money"):
+        try:
+            number = Decimal(raw.replace(",", "").replace("，", "").replace("元", ""))
+        except InvalidOperation as exc:
+            raise ValidationError(f"{label}应为数字。") from exc
+        if not number.is_finite():
+            raise ValidationError(f"{label}应为数字。")
+        if kind == "number" and number != number.to_integral_value():
+            raise ValidationError(f"{label}应为整数。")
+        if "min" in spec and number < Decimal(str(spec["min"])):
+            raise ValidationError(f"{label}不能小于{spec['min']}。")
+        if "max" in spec and number > Decimal(str(spec["max"])):
+            raise ValidationError(f"{label}不能大于{spec['max']}。")
+        return int(number) if kind == "number" else str(number.quantize(Decimal("0.01")))
+    if kind == "date":
+        try:
+            value = dt.date.fromisoformat(raw)
+        except ValueError as exc:
+            raise ValidationError(f"{label}不是有效日期（格式：2026-01-31）。") from exc
+        if spec.get("future") and value < dt.date.today():
+            raise ValidationError(f"{label}不能早于今天。")
+        return value.isoformat()
+    if kind == "choice":
+        if raw not in spec["choices"]:
+            raise ValidationError(f"请从列表中选择{label}。")
+        return raw
+    if kind == "phone":
+        digits = re.sub(r"[\s-]", "", raw)
+        if not re.fullmatch(r"1[3-9]\d{9}", digits):
+            raise ValidationError(f"{label}应为11位手机号。")
+        return digits
+    if kind == "id_number":
+        values = _lines(raw) if spec.get("multiple") else [raw]
+        if spec.get("multiple") and len(values) > spec.get("max_items", 10):
+            raise ValidationError(f"{label}最多{spec.get('max_items', 10)}个。")
+        out = []
+        for value in values:
+            try:
+                out.append(idnumber.parse(value).value)
+            except idnumber.IdNumberError as exc:
+                shown = pii.mask_id(value) if len(value) > 10 else value
+                raise ValidationError(f"{label}“{shown}”无效：{exc}") from exc
+        return out if spec.get("multiple") else out[0]
+    if kind == "bank_card":
+        digits = re.sub(r"[\s-]", "", raw)
+        if not re.fullmatch(r"\d{12,19}", digits):
+            raise ValidationError(f"{label}应为12至19位数字。")
+        return digits
+    raise ValueError(kind)
+
+
+def _masked(spec: dict, value):
+    mask = pii.mask_id if spec["type"] == "id_number" else pii.mask_bank
+    return [mask(v) for v in value] if isinstance(value, list) else mask(value)
+
+
+def clean_form(item, data: dict, *, require: bool) -> tuple[dict, dict]:
+    """Validate the posted values of ``item``'s fields. Returns ``(form, secrets)``: ``form`` holds what
+    is shown (sensitive numbers masked), ``secrets`` the sensitive numbers in clear (stored encrypted).
+    Every problem is reported at once, keyed by field; ``require`` also demands the required fields."""
+    form, secrets, errors = {}, {}, {}
+    for spec in item.fields:
+        raw = data.get(spec["key"])
+        raw = "\n".join(raw) if isinstance(raw, list) else str(raw if raw is not None else "").strip()
+        if not raw:
+            if require and spec.get("required"):
+                verb = "选择" if spec["type"] == "choice" else "填写"
+                errors[spec["key"]] = [f"请{verb}{spec['label']}。"]
+            continue
+        try:
+            value = _clean_value(spec, raw)
+        except ValidationError as exc:
+            errors[spec["key"]] = exc.messages
+            continue
+        if spec["type"] in SENSITIVE_TYPES:
+            secrets[spec["key"]] = value
+            form[spec["key"]] = _masked(spec, value)
+        else:
+            form[spec["key"]] = value
+    if errors:
+        raise ValidationError(errors)
+    return form, secrets
+
+
+def display_rows(item, form: dict) -> list[tuple[str, str, str]]:
+    """``(key, label, shown value)`` for each field of the form, in the declared order."""
+    rows = []
+    for spec in item.fields:
+        value = form.get(spec["key"], "")
+        if isinstance(value, list):
+            value = "、".join(str(v) for v in value)
+        if spec["type"] == "money" and value != "":
+            value = f"{value} 元"
+        rows.append((spec["key"], spec["label"], str(value)))
+    return rows

@@ -1,0 +1,156 @@
+"""Worker pages of the case engine on /m/: the catalogue, a guide, apply, my cases, what to fix, messages,
+rating. Phone first and light: each photo is its own small upload, so a slow connection loses at most
+the photo being sent, never the form or the photos already there."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.views.decorators.http import require_POST
+
+from . import catalogue, selectors, services
+from .models import RatingScore, State
+from .views import _field_errors, _flash, file_response, form_result, upload_files
+
+LOGIN = reverse_lazy("portal:login")
+
+
+def catalogue_page(request):
+    q = request.GET.get("q", "").strip()[:20]
+    category = request.GET.get("category", "")
+    items = list(selectors.catalogue(q=q, category=category if category in catalogue.CATEGORIES else ""))
+    groups: dict[str, list] = {}
+    for item in items:
+        groups.setdefault(item.category, []).append(item)
+    return render(request, "cases/m/catalogue.html", {
+        "groups": [(c, groups[c]) for c in catalogue.CATEGORIES if c in groups], "q": q, "category": category,
+        "categories": [c for c in catalogue.CATEGORIES if c in {i.category for i in selectors.catalogue()}],
+    })
+
+
+def guide(request, code: str):
+    item = selectors.item_get(code)
+    return render(request, "cases/m/guide.html", {"item": item})
+
+
+def _bound_or_redirect(request):
+    if services.worker_of(request.user) is None:
+        messages.error(request, "申请服务前请先完成实名绑定。")
+        return redirect("portal:bind")
+    return None
+
+
+@login_required(login_url=LOGIN)
+def apply(request, code: str):
+    item = selectors.item_get(code)
+    if (response := _bound_or_redirect(request)) is not None:
+        return response
+    errors: dict = {}
+    if request.method == "POST":
+        created = []
+        response, errors = form_result(
+            request, lambda: created.append(services.case_create(actor=request.user, item=item, data=request.POST,
+                                                                 request=request)),
+            success="申请表已保存，请上传材料后提交。", then=reverse("portal_cases:my_cases"))
+        if response:
+            return redirect("portal_cases:detail", number=created[0].number)
+    return render(request, "cases/m/form.html", {"item": item, "errors": errors,
+                                                 "values": request.POST if request.method == "POST" else {}})
+
+
+@login_required(login_url=LOGIN)
+def my_cases(request):
+    page = Paginator(selectors.my_cases(user=request.user), 20).get_page(request.GET.get("page"))
+    return render(request, "cases/m/my_cases.html", {"page": page, "bound": services.worker_of(request.user)})
+
+
+@login_required(login_url=LOGIN)
+def detail(request, number: str):
+    case = selectors.my_case_get(user=request.user, number=number)
+    page = selectors.case_page(case)
+    attached: dict[str, list] = {}
+    for attachment in page["attachments"]:
+        attached.setdefault(attachment.material, []).append(attachment)
+    steps = {t.name: t for t in services.allowed_transitions(request.user, case)}
+    return render(request, "cases/m/detail.html", {
+        "case": case, "events": [e for e in page["events"] if e.public], "clocks": page["clocks"],
+        "rating": page["rating"], "rows": catalogue.display_rows(case.item, case.form),
+        "materials": [(m, attached.get(m["key"], [])) for m in case.item.materials],
+        "editable": case.state in services.EDITABLE_STATES, "can_submit": "submit" in steps,
+        "can_withdraw": "withdraw" in steps, "scores": RatingScore.choices,
+        "can_rate": page["rating"] is None and case.state in (State.FULFILLED, State.NOT_ACCEPTED, State.DENIED),
+        "errors": request.session.pop(f"case_errors_{number}", {}),
+    })
+
+
+@login_required(login_url=LOGIN)
+def edit(request, number: str):
+    case = selectors.my_case_get(user=request.user, number=number)
+    errors: dict = {}
+    if request.method == "POST":
+        response, errors = form_result(
+            request, lambda: services.form_update(actor=request.user, case=case, data=request.POST, request=request),
+            success="申请表已保存。", then=reverse("portal_cases:detail", args=[number]))
+        if response:
+            return response
+    return render(request, "cases/m/form.html", {"item": case.item, "case": case, "errors": errors,
+                                                 "values": request.POST if request.method == "POST" else case.form})
+
+
+@login_required(login_url=LOGIN)
+@require_POST
+def attach(request, number: str):
+    upload_files(request, selectors.my_case_get(user=request.user, number=number), success="材料已上传。")
+    return redirect("portal_cases:detail", number=number)
+
+
+@login_required(login_url=LOGIN)
+@require_POST
+def step(request, number: str, name: str):
+    case = selectors.my_case_get(user=request.user, number=number)
+    if name not in ("submit", "withdraw"):
+        raise PermissionDenied("该操作由工作人员办理。")
+    try:
+        services.transition(actor=request.user, case=case, name=name, reason=request.POST.get("reason", ""),
+                            request=request)
+        messages.success(request, "申请已提交，请留意办理进度和短信通知。" if name == "submit" else "申请已撤回。")
+    except ValidationError as exc:
+        request.session[f"case_errors_{number}"] = _field_errors(exc)
+        messages.error(request, "还不能提交，请按下方提示补齐。" if name == "submit" else "；".join(exc.messages))
+    except PermissionDenied as exc:
+        _flash(request, exc)
+    return redirect("portal_cases:detail", number=number)
+
+
+@login_required(login_url=LOGIN)
+@require_POST
+def rate(request, number: str):
+    case = selectors.my_case_get(user=request.user, number=number)
+    try:
+        services.rate(actor=request.user, case=case, score=request.POST.get("score", ""),
+                      comment=request.POST.get("comment", ""), request=request)
+        messages.success(request, "感谢您的评价！")
+    except (ValidationError, PermissionDenied) as exc:
+        _flash(request, exc)
+    return redirect("portal_cases:detail", number=number)
+
+
+@login_required(login_url=LOGIN)
+def file(request, number: str, pk: int):
+    case = selectors.my_case_get(user=request.user, number=number)
+    attachment = selectors.attachment_get(case=case, pk=pk)
+    data, content_type = services.attachment_read(actor=request.user, attachment=attachment,
+                                                  preview=request.GET.get("preview") == "1", request=request)
+    return file_response(data, content_type, attachment.name)
+
+
+@login_required(login_url=LOGIN)
+def inbox(request):
+    page = Paginator(selectors.messages_for(user=request.user), 20).get_page(request.GET.get("page"))
+    response = render(request, "cases/m/messages.html", {"page": page})
+    services.messages_mark_read(user=request.user, ids=[m.pk for m in page])
+    return response

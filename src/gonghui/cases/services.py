@@ -1,0 +1,504 @@
+"""Every write of the case engine: create, edit, attach, move through the states, note, assign, extend,
+rate. Each function checks who may do it and in which state, runs in one transaction, writes the
+timeline and the audit record, and notifies the applicant at the public steps.
+
+A state change claims the case with a conditional UPDATE (``… WHERE id = ? AND state = <expected>``):
+two staff approving at once, a double click or an API retry give one approval; the loser gets
+``CaseConflict``. This works the same on SQLite (where ``select_for_update`` does nothing) and on
+PostgreSQL (the second UPDATE waits for the first transaction and then finds the state changed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from gonghui.core import audit, pii, uploads
+from gonghui.orgs.models import Org
+from gonghui.orgs.scoping import in_scope
+from gonghui.registry.models import BindingStatus, Worker, WorkerAccount
+
+from . import catalogue, clocks, notify
+from .models import (
+    RATEABLE_STATES,
+    Attachment,
+    Case,
+    CaseCounter,
+    CaseEvent,
+    EventKind,
+    FollowUp,
+    HandlingLevel,
+    Message,
+    Rating,
+    ServiceItem,
+    State,
+)
+from .states import (
+    APPLICANT,
+    PERM_EXTEND,
+    PERM_HANDLE,
+    PERM_ON_BEHALF,
+    Transition,
+    state_label,
+    transitions_for,
+)
+
+EDITABLE_STATES = (State.DRAFT, State.RETURNED)
+MAX_ATTACHMENTS = 60
+MAX_EXTENSION_DAYS = 30
+
+
+class CaseConflict(ValidationError):
+    """The case is no longer in the state the action expected: someone (or an earlier click) moved it."""
+
+
+# --- who is who --------------------------------------------------------------------------------------
+
+def worker_of(user) -> Worker | None:
+    """The registry record a signed-in worker is bound to, or None."""
+    if user is None or not user.is_authenticated:
+        return None
+    account = WorkerAccount.objects.filter(user=user, status=BindingStatus.BOUND).only("worker_id").first()
+    if account is None or account.worker_id is None:
+        return None
+    return Worker.objects.select_related("org").get(pk=account.worker_id)
+
+
+def is_applicant(user, case: Case) -> bool:
+    return (user is not None and user.is_authenticated and WorkerAccount.objects.filter(
+        user=user, worker_id=case.applicant_id, status=BindingStatus.BOUND).exists())
+
+
+def _staff_may(user, case: Case, perm: str) -> bool:
+    return bool(perm) and user.has_perm(perm) and in_scope(user, case.org.path, perm)
+
+
+def _require_staff(user, case: Case, perm: str, what: str) -> None:
+    if not _staff_may(user, case, perm):
+        raise PermissionDenied(f"您没有{what}的权限。")
+
+
+def _may_act_as_applicant(user, case: Case) -> bool:
+    """The applicant, or the staff who filed the case on the applicant's behalf (intake point)."""
+    return is_applicant(user, case) or (case.on_behalf and _staff_may(user, case, PERM_ON_BEHALF))
+
+
+def allowed_transitions(user, case: Case) -> list[Transition]:
+    """The steps ``user`` may take on ``case`` now (the buttons of a page)."""
+    out = []
+    for step in transitions_for(case.item).values():
+        if case.state not in step.sources:
+            continue
+        if step.by == APPLICANT:
+            if _may_act_as_applicant(user, case):
+                out.append(step)
+        elif _staff_may(user, case, step.perm):
+            out.append(step)
+    return out
+
+
+# --- numbering, timeline, audit -----------------------------------------------------------------------
+
+def _next_number(prefix: str, year: int) -> str:
+    """``PREFIX-YEAR-000123``: one conditional UPDATE per number, inside the caller's transaction."""
+    counters = CaseCounter.objects.filter(prefix=prefix, year=year)
+    if not counters.update(last=F("last") + 1):
+        try:
+            with transaction.atomic():
+                CaseCounter.objects.create(prefix=prefix, year=year, last=1)
+        except IntegrityError:  # created by a concurrent first case of the year
+            counters.update(last=F("last") + 1)
+    return f"{prefix}-{year}-{counters.values_list('last', flat=True).get():06d}"
+
+
+def _event(case: Case, actor, kind: str, title: str, *, text: str = "", public: bool = True, name: str = "",
+           from_state: str = "", to_state: str = "", data: dict | None = None) -> CaseEvent:
+    return CaseEvent.objects.create(case=case, actor=actor if getattr(actor, "pk", None) else None, kind=kind,
+                                    title=title[:60], text=text, public=public, name=name,
+                                    from_state=from_state, to_state=to_state, data=data or {})
+
+
+def _audit(actor, action: str, case: Case, summary: str, request=None, changes: dict | None = None) -> None:
+    audit.record(actor=actor, action=f"cases.{action}", obj=case, request=request,
+                 summary=f"{case.number} {summary}"[:300], changes=changes)
+
+
+# --- create and edit --------------------------------------------------------------------------------
+
+def handling_org(item: ServiceItem, worker: Worker) -> Org:
+    """The organisation that handles ``worker``'s case of ``item``: the city, or the worker's town."""
+    path = worker.org.path
+    steplen = Org.steplen
+    if item.handling_level == HandlingLevel.CITY:
+        path = path[:steplen]
+    elif len(path) > 2 * steplen:
+        path = path[:2 * steplen]
+    return Org.objects.get(path=path)
+
+
+def _seal_secrets(secrets: dict) -> bytes | None:
+    return pii.encrypt(json.dumps(secrets, ensure_ascii=False), field="case_form") if secrets else None
+
+
+def case_create(*, actor, item: ServiceItem, data: dict, worker: Worker | None = None, submit: bool = False,
+                request=None) -> Case:
+    """A new case (a draft, or submitted at once). A signed-in worker applies for themselves; staff with
+    the on-behalf right file for a worker of their subtree (``worker``)."""
+    if not item.active:
+        raise ValidationError("该服务事项暂停受理。")
+    own = worker_of(actor)
+    if worker is None or (own is not None and worker.pk == own.pk):
+        if own is None:
+            raise PermissionDenied("请先完成实名绑定，再申请服务。")
+        worker, on_behalf = own, False
+    else:
+        if not item.on_behalf:
+            raise ValidationError("该服务事项须由职工本人申请，不能代办。")
+        if not (actor.has_perm(PERM_ON_BEHALF) and in_scope(actor, worker.org.path, PERM_ON_BEHALF)):
+            raise PermissionDenied("您没有为该职工代办的权限。")
+        on_behalf = True
+    form, secrets = catalogue.clean_form(item, data, require=False)
+    org = handling_org(item, worker)
+    now = timezone.now()
+    with transaction.atomic():  # submitted at once, or not created at all
+        case = Case.objects.create(
+            number=_next_number(item.prefix, timezone.localdate(now).year), item=item, applicant=worker, org=org,
+            filed_by=actor, on_behalf=on_behalf, form=form, form_secret=_seal_secrets(secrets), created_at=now)
+        _event(case, actor, EventKind.TRANSITION, "工作人员代为填写申请" if on_behalf else "填写申请",
+               to_state=State.DRAFT)
+        _audit(actor, "create", case, f"新建{item.name}{'（代办）' if on_behalf else ''}", request)
+        if submit:
+            case = transition(actor=actor, case=case, name="submit", request=request)
+    return case
+
+
+def form_update(*, actor, case: Case, data: dict, request=None) -> Case:
+    """The applicant (or the on-behalf staff) changes the form while the case is a draft or returned.
+    A sensitive number left blank keeps the one on file (the page cannot show it in clear)."""
+    if not _may_act_as_applicant(actor, case):
+        raise PermissionDenied("只有申请人可以修改申请表。")
+    if case.state not in EDITABLE_STATES:
+        raise CaseConflict(f"办件当前为“{state_label(case.state)}”，不能修改申请表。")
+    form, secrets = catalogue.clean_form(case.item, data, require=False)
+    kept = case.secrets()
+    for spec in case.item.fields:
+        if spec["type"] in catalogue.SENSITIVE_TYPES and spec["key"] not in secrets and spec["key"] in kept:
+            secrets[spec["key"]] = kept[spec["key"]]
+            form[spec["key"]] = case.form.get(spec["key"])
+    changed = sorted(k for k in {*form, *case.form} if form.get(k) != case.form.get(k))
+    with transaction.atomic():
+        fix_list = _mark_fixed(case.fix_list, "field", [k for k in data if case.item.field(k)])
+        if not Case.objects.filter(pk=case.pk, state__in=EDITABLE_STATES).update(
+                form=form, form_secret=_seal_secrets(secrets), fix_list=fix_list):
+            raise CaseConflict("办件状态已变化，请刷新后查看。")
+        labels = "、".join(case.item.field(k)["label"] for k in changed if case.item.field(k))
+        _event(case, actor, EventKind.EDIT, "修改申请表", text=labels, public=True, data={"fields": changed})
+        _audit(actor, "edit", case, f"修改申请表：{labels or '无变化'}", request)
+    case.form, case.fix_list = form, fix_list
+    case.form_secret = _seal_secrets(secrets)
+    return case
+
+
+def _mark_fixed(fix_list: dict | None, kind: str, keys) -> dict | None:
+    if not fix_list:
+        return fix_list
+    keys = set(keys)
+    items = [{**entry, "done": entry.get("done") or (entry["type"] == kind and entry["key"] in keys)}
+             for entry in fix_list.get("items", [])]
+    return {**fix_list, "items": items}
+
+
+# --- attachments -------------------------------------------------------------------------------------
+
+def _storage():
+    return storages["attachments"]
+
+
+def attachment_add(*, actor, case: Case, material: str, name: str, data: bytes, request=None) -> Attachment:
+    """Keep a photo or scan of one material: checked by content, stored encrypted, a preview for images.
+    The applicant adds while the case is a draft or returned; intake staff scan until it closes."""
+    staff = _staff_may(actor, case, PERM_HANDLE)
+    if not (staff or _may_act_as_applicant(actor, case)):
+        raise PermissionDenied("您不能为该办件上传材料。")
+    if case.is_closed:
+        raise CaseConflict("办件已结束，不能再上传材料。")
+    if not staff and case.state not in EDITABLE_STATES:
+        raise CaseConflict("办件审核期间不能修改材料；如需补正，工作人员会退回并告知。")
+    spec = case.item.material(material)
+    if spec is None and material != "other":
+        raise ValidationError({"material": "请选择材料类型。"})
+    if case.attachments.count() >= MAX_ATTACHMENTS:
+        raise ValidationError(f"每个办件最多上传{MAX_ATTACHMENTS}个文件。")
+    info = uploads.inspect(data, name)
+    label = spec["name"] if spec else "其他材料"
+    stem = f"{case.number}/{uuid.uuid4().hex}"
+    stored = _storage().save(f"{stem}.bin", ContentFile(pii.encrypt_bytes(data, field="attachment")))
+    preview = ""
+    try:
+        if info.is_image:
+            preview = _storage().save(f"{stem}-preview.bin",
+                                      ContentFile(pii.encrypt_bytes(uploads.preview(data), field="attachment")))
+        with transaction.atomic():
+            row = Attachment.objects.create(
+                case=case, material=material, name=(name or f"{label}.{info.extension}")[:120], kind=info.kind,
+                content_type=info.content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                pages=info.pages, stored=stored, preview=preview, uploaded_by=actor, by_staff=staff)
+            fix_list = _mark_fixed(case.fix_list, "material", [material])
+            if fix_list != case.fix_list:
+                Case.objects.filter(pk=case.pk).update(fix_list=fix_list)
+                case.fix_list = fix_list
+            _event(case, actor, EventKind.ATTACHMENT, f"{'扫描' if staff else '上传'}材料：{label}",
+                   public=True, data={"attachment": row.pk, "material": material})
+            _audit(actor, "attach", case, f"上传{label}（{info.kind}，{len(data) // 1024} KB）", request)
+    except BaseException:
+        for path in (stored, preview):
+            if path:
+                _storage().delete(path)
+        raise
+    return row
+
+
+def attachment_read(*, actor, attachment: Attachment, preview: bool = False, request=None) -> tuple[bytes, str]:
+    """The file in clear for a viewer the selectors already let see the case; every view is audited."""
+    path = attachment.preview if preview and attachment.preview else attachment.stored
+    with _storage().open(path, "rb") as fh:
+        data = pii.decrypt_bytes(fh.read(), field="attachment")
+    audit.record(actor=actor, action="cases.view_attachment", obj=attachment.case, request=request,
+                 summary=f"{attachment.case.number} 查看材料 {attachment.name}"[:300])
+    return data, ("image/jpeg" if path == attachment.preview and preview else attachment.content_type)
+
+
+# --- the state machine ---------------------------------------------------------------------------------
+
+def _check_fix(case: Case, fix: dict | None) -> dict:
+    """The list of what to fix: every material and field named at once, each with a note."""
+    fix = fix or {}
+    items = []
+    for entry in fix.get("items", []):
+        kind, key = entry.get("type"), entry.get("key")
+        spec = case.item.material(key) if kind == "material" else case.item.field(key) if kind == "field" else None
+        if spec is None:
+            raise ValidationError({"fix": f"补正清单中有不存在的项目：{key}。"})
+        label = spec["name"] if kind == "material" else spec["label"]
+        items.append({"type": kind, "key": key, "label": label, "note": str(entry.get("note", ""))[:200],
+                      "done": False})
+    if not items:
+        raise ValidationError({"fix": "请勾选需要补正的材料或填写项（一次告知全部问题）。"})
+    return {"items": items, "note": str(fix.get("note", ""))[:500]}
+
+
+def _check_submit(case: Case) -> None:
+    """Every required field filled, every required material attached, what was asked fixed — all at once."""
+    errors: dict[str, list[str]] = {}
+    for spec in case.item.fields:
+        if spec.get("required") and case.form.get(spec["key"]) in (None, "", []):
+            verb = "选择" if spec["type"] == "choice" else "填写"
+            errors.setdefault(spec["key"], []).append(f"请{verb}{spec['label']}。")
+    attached = set(case.attachments.values_list("material", flat=True))
+    for spec in case.item.required_materials:
+        if spec["key"] not in attached:
+            errors.setdefault(f"material:{spec['key']}", []).append(f"请上传{spec['name']}。")
+    if case.state == State.RETURNED and case.fix_list:
+        for entry in case.fix_list.get("items", []):
+            if not entry.get("done"):
+                verb = "重新上传" if entry["type"] == "material" else "修改"
+                errors.setdefault(f"fix:{entry['key']}", []).append(f"请按补正要求{verb}{entry['label']}。")
+    if errors:
+        raise ValidationError(errors)
+    eligibility = catalogue.hooks(case.item.module).eligibility
+    if eligibility is not None:
+        eligibility(case)
+
+
+def transition(*, actor, case: Case, name: str, reason: str = "", fix: dict | None = None, request=None) -> Case:
+    """Take step ``name`` on ``case``: one transaction; ``CaseConflict`` when the state moved meanwhile."""
+    step = transitions_for(case.item).get(name)
+    if step is None:
+        raise ValidationError(f"未知的办理环节：{name}。")
+    if step.by == APPLICANT:
+        if not _may_act_as_applicant(actor, case):
+            raise PermissionDenied(f"只有申请人可以{step.label}。")
+    else:
+        _require_staff(actor, case, step.perm, step.label)
+    source = case.state
+    if source not in step.sources:
+        raise CaseConflict(f"办件当前为“{state_label(source)}”，不能{step.label}（可能已被他人处理，请刷新）。")
+    reason = (reason or "").strip()
+    if step.needs_reason and not reason:
+        raise ValidationError({"reason": f"请填写{step.label}的原因（将告知申请人）。"})
+    fix_list = _check_fix(case, fix) if step.needs_fix else None
+    if name == "submit":
+        _check_submit(case)
+    result = None
+    if name == "approve":
+        calculate = catalogue.hooks(case.item.module).calculate
+        result = calculate(case) if calculate else None
+    now = timezone.now()
+    on = timezone.localdate(now)
+    changes = {"state": step.target}
+    if step.stamp:
+        changes[step.stamp] = now
+    if step.needs_reason or name == "withdraw":
+        changes["reason"] = reason[:500]
+    if fix_list is not None:
+        changes["fix_list"] = fix_list
+    if result is not None:
+        changes["result"] = result
+    with transaction.atomic():
+        if not Case.objects.filter(pk=case.pk, state=source).update(**changes):
+            current = Case.objects.filter(pk=case.pk).values_list("state", flat=True).first()
+            raise CaseConflict(f"办件已被他人处理，当前为“{state_label(current or '')}”，请刷新后查看。")
+        for field, value in changes.items():
+            setattr(case, field, value)
+        if name == "submit":
+            if source == State.RETURNED:
+                clocks.resume(case, on)
+            else:
+                clocks.start(case, "submit", on)
+        elif step.target == State.ACCEPTED:
+            clocks.start(case, "accept", on)
+        elif step.target == State.RETURNED:
+            clocks.pause(case, on)
+        clocks.stop_reached(case, step.target, on)
+        clocks.refresh(case, on)
+        text = reason
+        if fix_list:
+            text = "；".join(f"{e['label']}{'：' + e['note'] if e['note'] else ''}" for e in fix_list["items"])
+            text += f"。{fix_list['note']}" if fix_list["note"] else ""
+        _event(case, actor, EventKind.TRANSITION, step.event_title, text=text, name=name, from_state=source,
+               to_state=step.target, data={"result": result} if result else None)
+        _audit(actor, f"transition.{name}", case, f"{step.label}：{state_label(source)} → {state_label(step.target)}"
+               + (f"，{reason}" if reason else ""), request)
+        if step.notify:
+            notify.notify_applicant(case, step.notify, reason=reason,
+                                    fix="、".join(e["label"] for e in fix_list["items"]) if fix_list else "")
+        if step.target == State.FULFILLED:
+            on_fulfil = catalogue.hooks(case.item.module).on_fulfil
+            if on_fulfil is not None:
+                on_fulfil(case)
+    return case
+
+
+def bulk_transition(*, actor, cases, name: str, request=None) -> tuple[list[Case], list[tuple[Case, str]]]:
+    """Take the same step on several cases, each in its own transaction; report the ones refused."""
+    done, refused = [], []
+    for case in cases:
+        try:
+            done.append(transition(actor=actor, case=case, name=name, request=request))
+        except (ValidationError, PermissionDenied) as exc:
+            refused.append((case, "；".join(getattr(exc, "messages", [str(exc)]))))
+    return done, refused
+
+
+# --- staff's other actions ------------------------------------------------------------------------------
+
+def note_add(*, actor, case: Case, text: str, request=None) -> CaseEvent:
+    _require_staff(actor, case, PERM_HANDLE, "添加备注")
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "备注不能为空。"})
+    with transaction.atomic():
+        event = _event(case, actor, EventKind.NOTE, "内部备注", text=text[:2000], public=False)
+        _audit(actor, "note", case, "添加内部备注", request)
+    return event
+
+
+def assign(*, actor, case: Case, assignee, request=None) -> Case:
+    _require_staff(actor, case, PERM_HANDLE, "分派办件")
+    if assignee is not None and not _staff_may(assignee, case, PERM_HANDLE):
+        raise ValidationError({"assignee": f"{assignee.display_name}不能办理该单位的办件。"})
+    if case.is_closed:
+        raise CaseConflict("办件已结束，不能再分派。")
+    with transaction.atomic():
+        Case.objects.filter(pk=case.pk).update(assigned_to=assignee)
+        case.assigned_to = assignee
+        who = assignee.display_name if assignee else "无人"
+        _event(case, actor, EventKind.ASSIGN, f"分派给{who}", public=False)
+        _audit(actor, "assign", case, f"分派给{who}", request)
+    return case
+
+
+def extend_deadline(*, actor, case: Case, clock_key: str, days: int, reason: str, request=None) -> Case:
+    """Extend one clock once, by an approver with the right, for a reason the applicant is told."""
+    _require_staff(actor, case, PERM_EXTEND, "批准延长时限")
+    if case.is_closed:
+        raise CaseConflict("办件已结束，不能延长时限。")
+    clock = case.clock_set.filter(key=clock_key, stopped_on__isnull=True).first()
+    if clock is None:
+        raise ValidationError({"clock": "该时限不存在或已结束。"})
+    if clock.extended_days:
+        raise ValidationError({"clock": "每个时限只能延长一次，本时限已延长过。"})
+    if not 1 <= days <= MAX_EXTENSION_DAYS:
+        raise ValidationError({"days": f"延长天数应为1至{MAX_EXTENSION_DAYS}天。"})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写延长理由（将告知申请人）。"})
+    with transaction.atomic():
+        before = clock.due_on
+        clocks.extend(clock, days=days, reason=reason[:300], by=actor)
+        clocks.refresh(case)
+        _event(case, actor, EventKind.EXTEND, f"{clock.label}延长{days}天", text=reason,
+               data={"clock": clock.key, "from": before.isoformat(), "to": clock.due_on.isoformat()})
+        _audit(actor, "extend", case, f"{clock.label}延长{days}天至{clock.due_on}：{reason}", request)
+        notify.notify_applicant(case, "extended", reason=reason, extra=days)
+    return case
+
+
+# --- ratings and messages -------------------------------------------------------------------------------
+
+POOR_RATING = 2
+
+
+def rate(*, actor, case: Case, score: int, comment: str = "", request=None) -> Rating:
+    """好差评 by the applicant after the case has ended; a poor one opens a follow-up for the centre."""
+    if not is_applicant(actor, case):
+        raise PermissionDenied("只有申请人可以评价。")
+    if case.state not in RATEABLE_STATES:
+        raise ValidationError("办件结束后才能评价。")
+    try:
+        score = int(score)
+    except (TypeError, ValueError):
+        score = 0
+    if not 1 <= score <= 5:
+        raise ValidationError({"score": "请选择评价等级。"})
+    try:
+        with transaction.atomic():
+            rating = Rating.objects.create(case=case, score=score, comment=(comment or "").strip()[:500],
+                                           follow_up=FollowUp.OPEN if score <= POOR_RATING else FollowUp.NONE)
+            _event(case, actor, EventKind.RATING, f"申请人评价：{rating.get_score_display()}",
+                   text=rating.comment)
+            _audit(actor, "rate", case, f"评价{rating.get_score_display()}", request)
+    except IntegrityError:
+        raise ValidationError("该办件已评价过。") from None
+    return rating
+
+
+def follow_up_close(*, actor, rating: Rating, note: str, request=None) -> Rating:
+    _require_staff(actor, rating.case, PERM_HANDLE, "回访差评")
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": "请填写回访情况。"})
+    with transaction.atomic():
+        if not Rating.objects.filter(pk=rating.pk, follow_up=FollowUp.OPEN).update(
+                follow_up=FollowUp.DONE, follow_up_note=note[:500], follow_up_by=actor,
+                follow_up_at=timezone.now()):
+            raise CaseConflict("该差评已回访。")
+        _event(rating.case, actor, EventKind.NOTE, "差评已回访", text=note, public=False)
+        _audit(actor, "follow_up", rating.case, f"差评回访：{note}", request)
+    rating.refresh_from_db()
+    return rating
+
+
+def messages_mark_read(*, user, ids=None) -> int:
+    qs = Message.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())

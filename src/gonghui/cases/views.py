@@ -1,0 +1,305 @@
+"""Workbench pages of the case engine (/desk/cases/). Thin: parse, call a selector or a service, render.
+
+A refused action (no right, wrong state, missing reason) comes back as a message in Chinese on the
+page it was taken from; nothing is half-written because every service runs in one transaction.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from gonghui.orgs.models import Org
+from gonghui.orgs.scoping import scope_path
+from gonghui.registry.selectors import worker_get
+
+from . import catalogue, selectors, services
+from .models import State, Urgency
+from .states import PERM_HANDLE, PERM_VIEW, transitions_for
+
+PAGE_SIZE = 30
+
+
+def _messages_of(exc) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [m for ms in exc.message_dict.values() for m in ms]
+    return list(getattr(exc, "messages", [str(exc)]))
+
+
+def _flash(request, exc) -> None:
+    messages.error(request, "；".join(_messages_of(exc)))
+
+
+def form_result(request, action, *, success: str, then: str):
+    """Run ``action()`` for a posted form: its success message and a redirect to ``then``, or
+    ``(None, errors)`` keyed by field (``__all__`` for a refusal) to show on the form again."""
+    try:
+        action()
+    except ValidationError as exc:
+        return None, _field_errors(exc)
+    except PermissionDenied as exc:
+        return None, {"__all__": [str(exc)]}
+    messages.success(request, success)
+    return redirect(then), {}
+
+
+def upload_files(request, case, *, success: str) -> None:
+    """Each posted file to ``case`` (at most 10 a request), each refusal said on the next page."""
+    files = request.FILES.getlist("file")
+    if not files:
+        messages.error(request, "请选择要上传的照片或文件。")
+    for upload in files[:10]:
+        try:
+            services.attachment_add(actor=request.user, case=case, material=request.POST.get("material", ""),
+                                    name=upload.name, data=upload.read(), request=request)
+            messages.success(request, success.format(name=upload.name))
+        except (ValidationError, PermissionDenied) as exc:
+            _flash(request, exc)
+
+
+def _require_view(request) -> None:
+    if not request.user.has_perm(PERM_VIEW):
+        raise PermissionDenied("您没有查看办件的权限。")
+
+
+def _towns(user) -> list[Org]:
+    top = scope_path(user)
+    if top is None:
+        return []
+    return list(Org.objects.filter(path__startswith=top, depth=2).order_by("path")) if len(top) <= Org.steplen else []
+
+
+@login_required
+def queue(request):
+    _require_view(request)
+    if request.method == "POST":  # bulk accept of the ticked cases
+        numbers = request.POST.getlist("numbers")[:100]
+        cases = [selectors.case_get(user=request.user, number=n) for n in numbers]
+        done, refused = services.bulk_transition(actor=request.user, cases=cases, name="accept", request=request)
+        if done:
+            messages.success(request, f"已受理 {len(done)} 件。")
+        for case, reason in refused:
+            messages.error(request, f"{case.number}：{reason}")
+        if not numbers:
+            messages.error(request, "请先勾选要受理的办件。")
+        return redirect(request.get_full_path())
+    filters = {
+        "item": request.GET.get("item", "")[:40],
+        "state": request.GET.get("state", selectors.OPEN)[:20],
+        "urgency": request.GET.get("urgency", "")[:2],
+        "town": request.GET.get("town", "")[:12],
+        "mine": request.GET.get("mine") == "1",
+        "q": request.GET.get("q", "").strip()[:24],
+    }
+    cases = selectors.queue(user=request.user, **filters)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "cases/queue.html", {
+        "page": page, "filters": filters, "items": selectors.catalogue(), "states": State.choices,
+        "urgencies": Urgency.choices, "towns": _towns(request.user),
+        "counts": selectors.queue_counts(user=request.user),
+        "query": params.urlencode(), "can_accept": request.user.has_perm(PERM_HANDLE),
+    })
+
+
+def _field_errors(exc: ValidationError) -> dict:
+    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+
+
+@login_required
+def intake(request):
+    """On-behalf intake: staff file a case for a worker found in the registry (the intake point)."""
+    if not request.user.has_perm("cases.file_on_behalf"):
+        raise PermissionDenied("您没有代办申请的权限。")
+    worker_id = request.GET.get("worker") or request.POST.get("worker") or ""
+    worker = worker_get(user=request.user, pk=int(worker_id)) if worker_id.isdigit() else None
+    code = request.GET.get("item") or request.POST.get("item") or ""
+    item = selectors.item_get(code) if code else None
+    errors: dict = {}
+    if request.method == "POST" and worker and item:
+        created = []
+        response, errors = form_result(
+            request, lambda: created.append(services.case_create(actor=request.user, item=item, worker=worker,
+                                                                 data=request.POST, request=request)),
+            success=f"已为{worker.name}建立办件，请扫描上传材料后提交。", then=reverse("cases:queue"))
+        if response:
+            return redirect("cases:detail", number=created[0].number)
+    return render(request, "cases/intake.html", {
+        "worker": worker, "item": item, "items": selectors.catalogue(on_behalf=True), "errors": errors,
+        "values": request.POST if request.method == "POST" else {},
+    })
+
+
+def _return_choices(case) -> dict:
+    return {"materials": case.item.materials, "fields": case.item.fields}
+
+
+@login_required
+def detail(request, number: str):
+    _require_view(request)
+    case = selectors.case_get(user=request.user, number=number)
+    page = selectors.case_page(case)
+    by_material: dict[str, list] = {}
+    for attachment in page["attachments"]:
+        by_material.setdefault(attachment.material, []).append(attachment)
+    materials = [(m, by_material.get(m["key"], [])) for m in case.item.materials]
+    if by_material.get("other"):
+        materials.append(({"key": "other", "name": "其他材料", "required": False}, by_material["other"]))
+    staff = get_user_model().objects.filter(org__path__startswith=case.org.path[:Org.steplen * 2]).exclude(
+        org__isnull=True).order_by("name")[:50]
+    return render(request, "cases/detail.html", {
+        "case": case, **page, "rows": catalogue.display_rows(case.item, case.form), "materials": materials,
+        "steps": services.allowed_transitions(request.user, case), "choices": _return_choices(case),
+        "can_handle": services._staff_may(request.user, case, PERM_HANDLE),
+        "can_extend": services._staff_may(request.user, case, "cases.extend_deadline"),
+        "can_edit": case.state in services.EDITABLE_STATES and services._may_act_as_applicant(request.user, case),
+        "staff": staff, "step_names": {t.name: t for t in transitions_for(case.item).values()},
+    })
+
+
+@login_required
+def edit(request, number: str):
+    case = selectors.case_get(user=request.user, number=number)
+    errors: dict = {}
+    if request.method == "POST":
+        response, errors = form_result(
+            request, lambda: services.form_update(actor=request.user, case=case, data=request.POST, request=request),
+            success="申请表已保存。", then=reverse("cases:detail", args=[number]))
+        if response:
+            return response
+    return render(request, "cases/intake.html", {
+        "worker": case.applicant, "item": case.item, "case": case, "errors": errors,
+        "values": request.POST if request.method == "POST" else case.form,
+    })
+
+
+def _back(number: str):
+    return redirect("cases:detail", number=number)
+
+
+@login_required
+@require_POST
+def step(request, number: str, name: str):
+    case = selectors.case_get(user=request.user, number=number)
+    fix = None
+    if name == "return":
+        items = [{"type": value.split(":", 1)[0], "key": value.split(":", 1)[1],
+                  "note": request.POST.get(f"note_{value}", "")}
+                 for value in request.POST.getlist("fix") if ":" in value]
+        fix = {"items": items, "note": request.POST.get("fix_note", "")}
+    try:
+        services.transition(actor=request.user, case=case, name=name, reason=request.POST.get("reason", ""),
+                            fix=fix, request=request)
+        step = transitions_for(case.item).get(name)
+        messages.success(request, f"{case.number}：{step.event_title if step else name}。")
+    except (ValidationError, PermissionDenied) as exc:
+        _flash(request, exc)
+    return _back(number)
+
+
+@login_required
+@require_POST
+def attach(request, number: str):
+    upload_files(request, selectors.case_get(user=request.user, number=number), success="已上传 {name}。")
+    return _back(number)
+
+
+def _act(request, number: str, action, success: str = ""):
+    """A workbench action on a case: done (with ``success`` said) or refused (with the reason said)."""
+    case = selectors.case_get(user=request.user, number=number)
+    try:
+        action(case)
+        if success:
+            messages.success(request, success)
+    except (ValidationError, PermissionDenied) as exc:
+        _flash(request, exc)
+    return _back(number)
+
+
+@login_required
+@require_POST
+def note(request, number: str):
+    return _act(request, number, lambda case: services.note_add(
+        actor=request.user, case=case, text=request.POST.get("text", ""), request=request))
+
+
+@login_required
+@require_POST
+def assign(request, number: str):
+    user_id = request.POST.get("assignee", "")
+    assignee = get_user_model().objects.filter(pk=int(user_id)).first() if user_id.isdigit() else None
+    return _act(request, number, lambda case: services.assign(
+        actor=request.user, case=case, assignee=assignee, request=request), success="已分派。")
+
+
+@login_required
+@require_POST
+def extend(request, number: str):
+    days = request.POST.get("days", "")
+    return _act(request, number, lambda case: services.extend_deadline(
+        actor=request.user, case=case, clock_key=request.POST.get("clock", ""),
+        days=int(days) if days.isdigit() else 0, reason=request.POST.get("reason", ""), request=request),
+        success="办理时限已延长，申请人已收到通知。")
+
+
+def file_response(data: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    return response
+
+
+@login_required
+def file(request, number: str, pk: int):
+    _require_view(request)
+    case = selectors.case_get(user=request.user, number=number)
+    attachment = selectors.attachment_get(case=case, pk=pk)
+    data, content_type = services.attachment_read(actor=request.user, attachment=attachment,
+                                                  preview=request.GET.get("preview") == "1", request=request)
+    return file_response(data, content_type, attachment.name)
+
+
+@login_required
+def follow_ups(request):
+    if not request.user.has_perm(PERM_HANDLE):
+        raise PermissionDenied("您没有回访差评的权限。")
+    show_all = request.GET.get("all") == "1"
+    page = Paginator(selectors.follow_ups(user=request.user, open_only=not show_all), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    return render(request, "cases/follow_ups.html", {"page": page, "show_all": show_all})
+
+
+@login_required
+@require_POST
+def follow_up_close(request, pk: int):
+    rating = selectors.follow_ups(user=request.user, open_only=False).filter(pk=pk).first()
+    if rating is None:
+        raise Http404("评价不存在")
+    try:
+        services.follow_up_close(actor=request.user, rating=rating, note=request.POST.get("note", ""),
+                                 request=request)
+        messages.success(request, "已记录回访情况。")
+    except (ValidationError, PermissionDenied) as exc:
+        _flash(request, exc)
+    return redirect(reverse("cases:follow_ups"))
+
+
+@login_required
+def inbox(request):
+    """The staff member's messages (the daily deadline digest)."""
+    page = Paginator(selectors.messages_for(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    response = render(request, "cases/inbox.html", {"page": page})
+    services.messages_mark_read(user=request.user, ids=[m.pk for m in page])
+    return response

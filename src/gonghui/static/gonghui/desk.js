@@ -1,0 +1,11 @@
+// Workbench behaviour that the Content-Security-Policy allows (no inline handlers).
+document.addEventListener("change", function (event) {
+  var el = event.target;
+  if (el.matches && el.matches("input[type=file][data-file-names]")) {
+    // the browser's own "no file chosen" text is not in Chinese everywhere: show the names ourselves
+    var label = el.closest("label");
+    if (label && el.files.length) {
+      label.firstChild.textContent = Array.prototype.map.call(el.files, function (f) { return f.name; }).join("、");
+    }
+  }
+});

@@ -1,0 +1,164 @@
+"""The pages: the workbench's queue and case page, the worker's /m/ pages — what a user sees, and a
+fixed number of SQL queries whatever the number of cases."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from gonghui.cases import services
+from gonghui.cases.models import Case, State
+
+from .conftest import pdf, png, ticket_form
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, response.content[:300]
+    return len(ctx.captured_queries)
+
+
+def test_the_queue_runs_a_fixed_number_of_queries(submitted, login):
+    client = login("qingyang_staff")
+    for _ in range(2):
+        submitted()
+    few = _queries(client, "/desk/cases/")
+    for _ in range(6):
+        submitted("李强")
+    assert _queries(client, "/desk/cases/") == few
+    assert _queries(client, "/desk/cases/?state=all&item=ticket_home&urgency=2&mine=1") <= few + 1
+
+
+def test_the_case_page_runs_a_fixed_number_of_queries(submitted, login, staff, worker_user):
+    client = login("qingyang_staff")
+    case = submitted()
+    few = _queries(client, f"/desk/cases/{case.number}/")
+    clerk = staff["qingyang_staff"]
+    for i in range(4):
+        services.attachment_add(actor=clerk, case=case, material="other", name=f"s{i}.pdf", data=pdf())
+        services.note_add(actor=clerk, case=case, text=f"备注{i}")
+    assert _queries(client, f"/desk/cases/{case.number}/") == few
+
+
+def test_the_workers_case_list_runs_a_fixed_number_of_queries(submitted, worker_user, client, ticket):
+    client.force_login(worker_user("王芳"))
+    submitted()
+    few = _queries(client, "/m/cases/")
+    for _ in range(5):
+        submitted()
+    assert _queries(client, "/m/cases/") == few
+
+
+def test_the_queue_shows_the_scope_only_and_bulk_accepts(submitted, login):
+    mine = [submitted(), submitted("李强")]
+    theirs = submitted("张伟")
+    client = login("qingyang_staff")
+    page = client.get("/desk/cases/").content.decode()
+    assert mine[0].number in page and theirs.number not in page
+    response = client.post("/desk/cases/", {"numbers": [c.number for c in mine]}, follow=True)
+    assert "已受理 2 件" in response.content.decode()
+    assert set(Case.objects.filter(pk__in=[c.pk for c in mine]).values_list("state", flat=True)) == {State.ACCEPTED}
+    assert client.post("/desk/cases/", {"numbers": [theirs.number]}).status_code == 404
+
+
+def test_staff_return_a_case_with_everything_to_fix_at_once(submitted, login, worker_user):
+    case = submitted()
+    desk = login("qingyang_staff")
+    desk.post(f"/desk/cases/{case.number}/step/accept/")
+    page = desk.get(f"/desk/cases/{case.number}/").content.decode()
+    assert "退回补正（一次告知所有问题）" in page and "材料：在职证明或劳动合同首页" in page
+    response = desk.post(f"/desk/cases/{case.number}/step/return/", {
+        "fix": ["material:employment", "field:travel_date"], "note_material:employment": "没有盖章",
+        "note_field:travel_date": "日期与车次不符", "fix_note": "请一次补齐"}, follow=True)
+    assert "退回补正" in response.content.decode()
+    page = client_for(worker_user("王芳")).get(f"/m/cases/{case.number}/").content.decode()
+    assert "请一次补齐以下内容后重新提交" in page
+    assert "在职证明或劳动合同首页：没有盖章" in page and "乘车日期：日期与车次不符" in page
+    # refused with a reason, on the page
+    response = desk.post(f"/desk/cases/{case.number}/step/not_accept/", {"reason": ""}, follow=True)
+    assert "办件当前为“待补正”" in response.content.decode()
+
+
+def test_a_refused_step_says_why_in_chinese(submitted, login):
+    case = submitted()
+    response = login("qingyang_staff").post(f"/desk/cases/{case.number}/step/not_accept/", {"reason": ""},
+                                            follow=True)
+    assert "请填写不予受理的原因（将告知申请人）。" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).state == State.SUBMITTED
+
+
+def test_on_behalf_intake_from_the_worker_archive(login, people, ticket):
+    desk = login("qingyang_staff")
+    worker = people["李强"]
+    assert "代办申请" in desk.get(f"/desk/workers/{worker.pk}/").content.decode()
+    page = desk.get(f"/desk/cases/new/?worker={worker.pk}&item=ticket_home").content.decode()
+    assert "乘车人身份证号" in page
+    bad = desk.post("/desk/cases/new/", {"worker": worker.pk, "item": "ticket_home", "contact_phone": "1"})
+    assert "联系电话应为11位手机号。" in bad.content.decode() and not Case.objects.exists()
+    response = desk.post("/desk/cases/new/", {"worker": worker.pk, "item": "ticket_home", **ticket_form(worker)})
+    case = Case.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/desk/cases/{case.number}/"
+    assert case.on_behalf and case.applicant == worker
+    desk.post(f"/desk/cases/{case.number}/attach/", {"material": "id_card", "file": _file("scan.pdf", pdf())})
+    desk.post(f"/desk/cases/{case.number}/attach/", {"material": "employment", "file": _file("e.pdf", pdf())})
+    desk.post(f"/desk/cases/{case.number}/step/submit/")
+    assert Case.objects.get(pk=case.pk).state == State.SUBMITTED
+    archive = desk.get(f"/desk/workers/{worker.pk}/").content.decode()
+    assert case.number in archive  # the worker archive lists the case
+    assert login("meiling_staff").get(f"/desk/cases/new/?worker={worker.pk}").status_code == 404
+
+
+def _file(name, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)
+
+
+def test_a_worker_applies_on_the_phone_pages(client, worker_user, people, ticket):
+    client.force_login(worker_user("王芳"))
+    catalogue = client.get("/m/services/?q=火车票").content.decode()
+    assert "返乡火车票代购" in catalogue and "驾驶证" not in catalogue
+    guide = client.get("/m/services/ticket_home/").content.decode()
+    assert "申请人身份证（正反面）" in guide and "（必交）" in guide
+    bad = client.post("/m/services/ticket_home/apply/", {**ticket_form(people["王芳"]), "passenger_ids": "123"})
+    assert "乘车人身份证号“123”无效" in bad.content.decode() and not Case.objects.exists()
+    response = client.post("/m/services/ticket_home/apply/", ticket_form(people["王芳"]))
+    case = Case.objects.get()
+    assert response["Location"] == f"/m/cases/{case.number}/"
+    refused = client.post(f"/m/cases/{case.number}/step/submit/", follow=True).content.decode()
+    assert "请上传申请人身份证（正反面）。" in refused and "请上传在职证明或劳动合同首页。" in refused
+    bad_file = client.post(f"/m/cases/{case.number}/attach/", {"material": "id_card",
+                                                                "file": _file("a.jpg", b"MZ\x90\x00fake")}, follow=True)
+    assert "不是可接受的格式" in bad_file.content.decode()
+    for material in ("id_card", "employment"):
+        client.post(f"/m/cases/{case.number}/attach/", {"material": material, "file": _file("p.png", png())})
+    client.post(f"/m/cases/{case.number}/step/submit/")
+    page = client.get(f"/m/cases/{case.number}/").content.decode()
+    assert "已提交" in page and "提交申请" in page
+    assert client.post(f"/m/cases/{case.number}/step/accept/").status_code == 403
+
+
+def test_messages_and_rating_on_the_phone(submitted, staff, worker_user, client):
+    case = submitted()
+    services.transition(actor=staff["qingyang_staff"], case=case, name="not_accept", reason="本年度名额已满")
+    client.force_login(worker_user("王芳"))
+    assert "消息通知" in client.get("/m/me/").content.decode()
+    inbox = client.get("/m/messages/").content.decode()
+    assert "不予受理" in inbox and "本年度名额已满" in inbox
+    client.post(f"/m/cases/{case.number}/rate/", {"score": "2", "comment": "希望早点通知"})
+    assert case.rating.score == 2
+    page = client_for(staff["qingyang_staff"]).get("/desk/cases/follow-ups/").content.decode()
+    assert case.number in page and "希望早点通知" in page
+
+
+def client_for(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("url", ["/m/services/", "/m/services/driving_exam/"])
+def test_the_catalogue_is_public(client, db, url):
+    assert client.get(url).status_code == 200
