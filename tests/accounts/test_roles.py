@@ -80,3 +80,23 @@ def test_only_a_security_administrator_in_scope_grants_roles(city, staff):
     services.role_grant(actor=town_security, user=target, role=Role.objects.get(code="centre_staff"),
                         org=city["qingyang"])
     assert target.role_assignments.get().org == city["qingyang"]
+
+
+def test_a_release_adds_new_permissions_once_and_respects_removals(db, monkeypatch):
+    """A permission a new release gives a shipped role reaches an existing installation; one the
+    security administrator took away is not given back by the next migrate."""
+    from django.contrib.auth.models import Permission
+
+    from gonghui.accounts import roles
+    from gonghui.accounts.models import Role
+
+    role = Role.objects.get(code="leader")
+    view_case = Permission.objects.get(content_type__app_label="cases", codename="view_case")
+    role.permissions.remove(view_case)  # the security administrator's decision
+    roles.sync_roles()
+    assert not role.permissions.filter(pk=view_case.pk).exists()
+    spec = {**roles.ROLES["leader"], "permissions": [*roles.ROLES["leader"]["permissions"], "cases.view_rating"]}
+    monkeypatch.setitem(roles.ROLES, "leader", spec)
+    roles.sync_roles()
+    assert role.permissions.filter(codename="view_rating").exists()
+    assert not role.permissions.filter(pk=view_case.pk).exists()
