@@ -18,7 +18,11 @@ list from its materials, deadlines from its clocks. A module with rules of its o
 - ``eligibility(case)`` runs before submit and raises ``ValidationError`` to refuse it;
 - ``calculate(case)`` runs at approval and returns a dict stored in ``case.result`` (e.g. the amount);
 - ``on_fulfil(case)`` runs in the transaction that fulfils the case;
-- ``transitions`` adds steps of the module's own (``Transition`` objects, cases.states).
+- ``on_step(case, name, source)`` runs in the transaction of every step (after the state moved): a
+  module reserves or releases what the case holds (e.g. invoice numbers) there;
+- ``section(case, user, surface)`` returns ``{"template": …, **context}`` for a part of the case page
+  of its own (``surface`` is ``"m"`` or ``"desk"``), or None;
+- ``transitions`` adds or replaces steps (``Transition`` objects, cases.states).
 """
 
 from __future__ import annotations
@@ -69,6 +73,8 @@ class Hooks:
     eligibility: Callable | None = None
     calculate: Callable | None = None
     on_fulfil: Callable | None = None
+    on_step: Callable | None = None
+    section: Callable | None = None
     transitions: tuple = ()
 
 

@@ -23,6 +23,8 @@ DEFAULT_TEMPLATES = {
     "not_accepted": ("不予受理", "您申请的“{item}”（{number}）不予受理，原因：{reason}。"),
     "denied": ("未予核准", "您申请的“{item}”（{number}）未予核准，原因：{reason}。"),
     "extended": ("办理时限延长", "您申请的“{item}”（{number}）办理时限延长{extra}天，理由：{reason}。"),
+    "payment_failed": ("支付失败，请更正银行卡",
+                       "您申请的“{item}”（{number}）补助金支付失败：{reason}。请登录“我的办件”更正银行卡信息。"),
 }
 
 

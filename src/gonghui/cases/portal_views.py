@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from . import catalogue, selectors, services
 from .models import RatingScore, State
-from .views import _field_errors, _flash, file_response, form_result, upload_files
+from .views import _field_errors, _flash, file_response, form_result, module_section, upload_files
 
 LOGIN = reverse_lazy("portal:login")
 
@@ -84,6 +84,7 @@ def detail(request, number: str):
         "can_withdraw": "withdraw" in steps, "scores": RatingScore.choices,
         "can_rate": page["rating"] is None and case.state in (State.FULFILLED, State.NOT_ACCEPTED, State.DENIED),
         "errors": request.session.pop(f"case_errors_{number}", {}),
+        "section": module_section(case, request.user, "m"),
     })
 
 

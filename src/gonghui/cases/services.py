@@ -380,10 +380,11 @@ def transition(*, actor, case: Case, name: str, reason: str = "", fix: dict | No
         if step.notify:
             notify.notify_applicant(case, step.notify, reason=reason,
                                     fix="、".join(e["label"] for e in fix_list["items"]) if fix_list else "")
-        if step.target == State.FULFILLED:
-            on_fulfil = catalogue.hooks(case.item.module).on_fulfil
-            if on_fulfil is not None:
-                on_fulfil(case)
+        module = catalogue.hooks(case.item.module)
+        if module.on_step is not None:
+            module.on_step(case, name, source)
+        if step.target == State.FULFILLED and module.on_fulfil is not None:
+            module.on_fulfil(case)
     return case
 
 

@@ -164,7 +164,14 @@ def detail(request, number: str):
         "can_extend": services._staff_may(request.user, case, "cases.extend_deadline"),
         "can_edit": case.state in services.EDITABLE_STATES and services._may_act_as_applicant(request.user, case),
         "staff": staff, "step_names": {t.name: t for t in transitions_for(case.item).values()},
+        "section": module_section(case, request.user, "desk"),
     })
+
+
+def module_section(case, user, surface: str) -> dict | None:
+    """The part of the case page that the item's module draws itself (catalogue.Hooks.section)."""
+    section = catalogue.hooks(case.item.module).section
+    return section(case, user, surface) if section else None
 
 
 @login_required

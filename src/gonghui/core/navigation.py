@@ -21,18 +21,19 @@ class NavEntry:
     order: int = 100
     description: str = ""
     permission: str = ""  # shown only to users holding it
+    tab: bool = True  # /m/: in the bottom tab bar (False: only on the home page's grid of services)
 
 
 _entries: dict[str, dict[str, NavEntry]] = {surface: {} for surface in SURFACES}
 
 
 def register(surface: str, key: str, label: str, url_name: str, *, icon: str = "", order: int = 100,
-             description: str = "", permission: str = "") -> None:
+             description: str = "", permission: str = "", tab: bool = True) -> None:
     if surface not in _entries:
         raise ValueError(f"unknown surface {surface!r}")
     if key in _entries[surface] and _entries[surface][key].url_name != url_name:
         raise ValueError(f"navigation key {key!r} registered twice on {surface}")
-    _entries[surface][key] = NavEntry(surface, key, label, url_name, icon, order, description, permission)
+    _entries[surface][key] = NavEntry(surface, key, label, url_name, icon, order, description, permission, tab)
 
 
 def entries(surface: str, user=None) -> list[NavEntry]:
