@@ -21,6 +21,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from gonghui.cases.models import Attachment, Case, Rating
+from gonghui.mutual_aid.models import Contribution, PaymentBatch
 from gonghui.orgs.models import Org, ServiceCentre
 from gonghui.registry.models import (
     BindingStatus,
@@ -172,6 +173,19 @@ RULES = {
     "api-v1:add_attachment": Scoped(case_target(), method="post", data={"material": "other", "file": _upload}),
     "api-v1:take_transition": Scoped(case_target(name="accept"), method="post"),
     "api-v1:get_timeline": Scoped(case_target()),
+    "mutual_aid:overview": SIGNED_IN,
+    "mutual_aid:contribution_pay": Scoped(meiling(Contribution), method="post", data={"amount": "36"}),
+    "mutual_aid:invoices": Scoped(case_target(), method="post", data={"number": "123456"}),
+    "mutual_aid:claim_form": Scoped(case_target()),
+    "mutual_aid:batches": SIGNED_IN,
+    "mutual_aid:batch": Scoped(meiling(PaymentBatch)),
+    "mutual_aid:batch_approve": Scoped(meiling(PaymentBatch), method="post"),
+    "mutual_aid:batch_export": Scoped(meiling(PaymentBatch)),
+    "mutual_aid:batch_result": Scoped(meiling(PaymentBatch), method="post"),
+    "mutual_aid_m:coverage": SignedIn(login="/m/login/"),
+    "mutual_aid_m:invoices": Scoped(case_target(), method="post", data={"number": "123456"}),
+    "mutual_aid_m:payee": Scoped(case_target(), method="post", data={"bank_card": "6222021402000000001"}),
+    "dash:mutual_aid": SIGNED_IN,
 }
 
 
@@ -233,9 +247,15 @@ def world(staff, city):
     rated = cases.case_create(actor=staff["meiling_staff"], item=ServiceItem.objects.get(code="ticket_home"),
                               worker=worker, data={})
     rating = Rating.objects.create(case=rated, score=1, follow_up="open")
+    from gonghui.mutual_aid.models import Product
+
+    contribution = Contribution.objects.create(product=Product.objects.filter(code="inpatient").first(),
+                                               enterprise=worker.enterprise, persons=1, amount_due=36)
+    batch = PaymentBatch.objects.create(number="ZF-MATRIX", org=city["meiling"], created_by=staff["meiling_staff"])
     return {Org: city["meiling"], ServiceCentre: ServiceCentre.objects.get(name="梅岭街道职工服务中心"),
             Worker: worker, Enterprise: worker.enterprise, ImportJob: job, WorkerAccount: account,
-            CorrectionRequest: correction, Case: case, Attachment: attachment, Rating: rating}
+            CorrectionRequest: correction, Case: case, Attachment: attachment, Rating: rating,
+            Contribution: contribution, PaymentBatch: batch}
 
 
 def _pdf() -> bytes:

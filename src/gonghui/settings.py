@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "gonghui.registry",
     "gonghui.cases",
     "gonghui.errands",
+    "gonghui.mutual_aid",
     "gonghui.desk",
     "gonghui.portal",
 ]

@@ -16,11 +16,14 @@ urlpatterns = [
     path("desk/", include("gonghui.desk.urls")),
     path("desk/", include("gonghui.registry.urls")),
     path("desk/cases/", include("gonghui.cases.urls")),
+    path("desk/mutual-aid/", include("gonghui.mutual_aid.urls")),
+    path("dash/", include("gonghui.mutual_aid.dash_urls")),
     path("desk/audit/", core_views.audit_list, name="audit_list"),
     path("desk/audit/export.xlsx", core_views.audit_export, name="audit_export"),
     path("api/v1/", api.urls),
     path("m/", include("gonghui.portal.urls")),
     path("m/", include("gonghui.cases.portal_urls")),
+    path("m/mutual-aid/", include("gonghui.mutual_aid.m_urls")),
     path("admin/", admin.site.urls),
 ]
 

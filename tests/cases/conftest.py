@@ -4,15 +4,12 @@ that take a case through its steps the way the services do."""
 from __future__ import annotations
 
 import io
-import random
 
 import pytest
 from django.contrib.auth import get_user_model
 
 from gonghui.cases import services
 from gonghui.cases.models import ServiceItem
-from gonghui.core.idnumber import check_char
-from gonghui.registry.models import BindingStatus, Worker, WorkerAccount
 
 
 def png(colour=(200, 210, 220), size=(64, 48)) -> bytes:
@@ -40,48 +37,6 @@ def pdf() -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-@pytest.fixture
-def people(city):
-    """Three workers: 青阳's 王芳 and 李强, 梅岭's 张伟 (written through the importer)."""
-    from gonghui.registry.demo_data import make_uscc
-    from gonghui.registry.importing import EnterpriseImporter, WorkerImporter
-    from tests.files import ENTERPRISE_HEADER, WORKER_HEADER, csv_bytes
-
-    rng = random.Random(7)
-    q_code, m_code = make_uscc(rng), make_uscc(rng)
-    EnterpriseImporter(scope=city["jinjiang"]).run(csv_bytes(ENTERPRISE_HEADER, [
-        ["晋江市青阳办件测试鞋业有限公司", q_code, "青阳街道", "鞋业", 50, "", ""],
-        ["晋江市梅岭办件测试服装有限公司", m_code, "梅岭街道", "服装", 30, "", ""],
-    ]), "e.csv")
-    rows = []
-    for name, body, phone, code in [("王芳", "35058219900101002", "13600000001", q_code),
-                                    ("李强", "35058219850505003", "13600000002", q_code),
-                                    ("张伟", "35058219920202004", "13600000003", m_code)]:
-        rows.append([name, body + check_char(body), phone, code, "", "", "", ""])
-    result = WorkerImporter(scope=city["jinjiang"]).run(csv_bytes(WORKER_HEADER, rows), "w.csv")
-    assert result.created == 3, result.errors
-    return {w.name: w for w in Worker.objects.select_related("org", "enterprise").filter(name__in=["王芳", "李强", "张伟"])}
-
-
-@pytest.fixture
-def worker_user(people):
-    """Sign-ins of the workers, bound to their records (as /m/ binding leaves them)."""
-    from gonghui.orgs.models import Org
-
-    def _make(name: str):
-        worker = people[name]
-        user = get_user_model().objects.filter(username=worker.phone).first()
-        if user is None:
-            user = get_user_model().objects.create_user(worker.phone, password="Worker#2026pw", name=name,
-                                                        must_change_password=False)
-            WorkerAccount.objects.create(user=user, worker=worker, status=BindingStatus.BOUND, name=name,
-                                         id_enc=worker.id_enc, id_bidx=worker.id_bidx,
-                                         town=Org.objects.get(path=worker.org.path[:8]))
-        return user
-
-    return _make
 
 
 @pytest.fixture

@@ -26,7 +26,8 @@ ROLES: dict[str, dict] = {
     },
     "finance": {
         "name": "财务人员", "description": "补助金支付批次与银行文件", "requires_2fa": True,
-        "permissions": [*VIEW_TREE, *VIEW_REGISTRY, "registry.view_worker_pii", "cases.view_case"],
+        "permissions": [*VIEW_TREE, *VIEW_REGISTRY, "registry.view_worker_pii", "cases.view_case",
+                        "mutual_aid.manage_payments", "mutual_aid.manage_mutual_aid"],
     },
     "enterprise_contact": {
         "name": "企业工会专干", "description": "仅本企业：上传花名册、参保、发布岗位",

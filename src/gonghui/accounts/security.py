@@ -219,7 +219,7 @@ class DeskAccessMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (request.path.startswith("/desk/") and not request.path.startswith(self.open_paths)
+        if (request.path.startswith(("/desk/", "/dash/")) and not request.path.startswith(self.open_paths)
                 and user is not None and user.is_authenticated):
             from .backends import role_grants
 

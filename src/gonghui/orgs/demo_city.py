@@ -67,14 +67,17 @@ DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
     ("meiling_staff", "梅岭街道职工服务中心工作人员", "梅岭街道总工会"),
     ("secadmin", "安全管理员", "晋江市总工会"),
     ("auditor", "审计管理员", "晋江市总工会"),
+    ("city_finance", "市总工会财务人员", "晋江市总工会"),
 ]
 _ACCOUNT_ORG = {"admin": ROOT_CODE, "city_staff": ROOT_CODE, "qingyang_staff": "qingyang",
-                "meiling_staff": "meiling", "secadmin": ROOT_CODE, "auditor": ROOT_CODE}
+                "meiling_staff": "meiling", "secadmin": ROOT_CODE, "auditor": ROOT_CODE,
+                "city_finance": ROOT_CODE}
 _ACCOUNT_ROLES = {"admin": ["system_admin"], "city_staff": ["centre_staff", "reviewer"],
                   "qingyang_staff": ["centre_staff"], "meiling_staff": ["centre_staff"],
-                  "secadmin": ["security_admin"], "auditor": ["audit_admin"]}
+                  "secadmin": ["security_admin"], "auditor": ["audit_admin"], "city_finance": ["finance"]}
 _ACCOUNT_NAME = {"admin": "系统管理员", "city_staff": "林晓燕", "qingyang_staff": "陈志强",
-                 "meiling_staff": "黄丽娟", "secadmin": "安全管理员", "auditor": "审计管理员"}
+                 "meiling_staff": "黄丽娟", "secadmin": "安全管理员", "auditor": "审计管理员",
+                 "city_finance": "王会计"}
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from gonghui.cases.demo_data import build_cases
+from gonghui.mutual_aid.demo_data import build_mutual_aid
 from gonghui.orgs.demo_city import SCALES, build_city
 from gonghui.registry.demo_data import build_registry
 
@@ -41,6 +42,11 @@ class Command(BaseCommand):
             cases = build_cases()
             if cases["cases"]:
                 self.stdout.write(self.style.SUCCESS(f"演示办件 {cases['cases']} 件已通过办件服务写入。"))
+            aid = build_mutual_aid()
+            if aid["claims"]:
+                self.stdout.write(self.style.SUCCESS(
+                    f"医疗互助：参保 {aid['enrolments']} 人次，报销申请 {aid['claims']} 件"
+                    "（含一个已发放的支付批次）。"))
 
 
 class _Progress:

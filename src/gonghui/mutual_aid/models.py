@@ -1,0 +1,260 @@
+"""Medical mutual aid (医疗互助): plan years and their products, enrolments and contributions, claims
+(cases of the ``mutual_aid_claim`` service item, with their invoices), payment batches.
+
+Invariants:
+
+- a product's benefit rules are data of its plan year (``Product.rules``); a claim is valued by the
+  rules of the plan year its hospital stay falls in — editing next year's rules changes no earlier claim;
+- an invoice number is reserved by one submitted claim at a time (``ClaimInvoice.reserved`` with a
+  partial unique constraint): the same invoice claimed twice, at the same moment or a year apart, is
+  refused by the database itself;
+- a claim is in at most one pending or paid payment line (partial unique constraint): it cannot be put in
+  two batches, and a paid claim is never paid again; after a failed payment it may go in a new batch.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from gonghui.cases.models import Case
+from gonghui.core import pii
+from gonghui.orgs.models import Org
+from gonghui.orgs.scoping import ScopedQuerySet
+from gonghui.registry.models import Enterprise, Worker
+
+
+class PlanYear(models.Model):
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+    name = models.CharField("名称", max_length=40)
+    starts_on = models.DateField("保障期开始")
+    ends_on = models.DateField("保障期结束")
+    enrol_opens = models.DateField("参保开始")
+    enrol_closes = models.DateField("参保截止")
+    claim_deadline = models.DateField("报销申请截止", help_text="此日之后提交的申请失效（如次年3月31日）")
+    example = models.BooleanField("示例数据", default=True,
+                                  help_text="随系统提供的示例规则，须由总工会按本地办法替换")
+
+    class Meta:
+        verbose_name = "活动年度"
+        verbose_name_plural = "活动年度"
+        ordering = ["-year"]
+        permissions = [("manage_mutual_aid", "管理医疗互助（年度、参保、缴费）"),
+                       ("manage_payments", "补助金支付（批次、银行文件）")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def covers(self, day) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
+class Payer(models.TextChoices):
+    ENTERPRISE = "enterprise", "企业"
+    UNION = "union", "工会"
+    FINANCE = "finance", "财政"
+    WORKER = "worker", "职工个人"
+
+
+class Product(models.Model):
+    """One product of a plan year (inpatient aid, serious illness, women's special diseases …).
+
+    ``rules`` (see ``calculation.py``)::
+
+        {"kind": "share", "base": "insured", "deductible": "0",
+         "bands": [{"upto": null, "rate": "0.13"}], "cap_per_claim": null, "cap_per_period": "50000"}
+        {"kind": "fixed", "conditions": [{"code": "cancer", "name": "…", "amount": "6000"}], "cap_per_period": "6000"}
+    """
+
+    plan_year = models.ForeignKey(PlanYear, verbose_name="年度", on_delete=models.CASCADE, related_name="products")
+    code = models.SlugField("编码", max_length=30)
+    name = models.CharField("名称", max_length=40)
+    contribution = models.DecimalField("每人缴费（元）", max_digits=8, decimal_places=2)
+    payers = models.JSONField("缴费分担", default=dict, blank=True, help_text='如 {"enterprise": "36"}')
+    waiting_days = models.PositiveSmallIntegerField("新参保等待期（天）", default=0)
+    rules = models.JSONField("补助规则")
+    rules_note = models.CharField("规则说明", max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(default=10)
+
+    class Meta:
+        verbose_name = "互助项目"
+        verbose_name_plural = "互助项目"
+        ordering = ["plan_year", "order"]
+        constraints = [models.UniqueConstraint(fields=["plan_year", "code"], name="product_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.plan_year.name}{self.name}"
+
+
+class EnrolmentQuerySet(ScopedQuerySet):
+    scope_field = "org__path"
+
+
+class Enrolment(models.Model):
+    product = models.ForeignKey(Product, verbose_name="项目", on_delete=models.PROTECT, related_name="enrolments")
+    worker = models.ForeignKey(Worker, verbose_name="职工", on_delete=models.PROTECT, related_name="enrolments")
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT, null=True,
+                                   related_name="+")
+    org = models.ForeignKey(Org, verbose_name="所属组织", on_delete=models.PROTECT, related_name="+")
+    enrolled_on = models.DateField("参保日期")
+    covered_from = models.DateField("保障起始日")
+    renewal = models.BooleanField("续保", default=False)
+    source = models.CharField("来源", max_length=10, default="roster")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "参保"
+        verbose_name_plural = "参保"
+        constraints = [models.UniqueConstraint(fields=["product", "worker"], name="enrolment_unique")]
+        indexes = [models.Index(fields=["worker", "product"], name="enrolment_worker")]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id}@{self.product_id}"
+
+
+class ContributionQuerySet(ScopedQuerySet):
+    scope_field = "enterprise__org__path"
+
+
+class Contribution(models.Model):
+    """What an enterprise owes for its enrolled workers in a product, and whether it has paid."""
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="contributions")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
+    persons = models.PositiveIntegerField("人数", default=0)
+    amount_due = models.DecimalField("应缴（元）", max_digits=12, decimal_places=2, default=Decimal("0"))
+    amount_paid = models.DecimalField("已缴（元）", max_digits=12, decimal_places=2, default=Decimal("0"))
+    paid_on = models.DateField("缴费日期", null=True, blank=True)
+
+    objects = ContributionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "缴费"
+        verbose_name_plural = "缴费"
+        constraints = [models.UniqueConstraint(fields=["product", "enterprise"], name="contribution_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}: {self.amount_paid}/{self.amount_due}"
+
+    @property
+    def outstanding(self) -> Decimal:
+        return max(self.amount_due - self.amount_paid, Decimal("0"))
+
+
+class Claim(models.Model):
+    """The mutual-aid side of a claim case: which product, the stay, the computed subsidy."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="claim")
+    product = models.ForeignKey(Product, verbose_name="项目", on_delete=models.PROTECT, related_name="claims",
+                                null=True, blank=True)  # known once the stay's dates place it in a plan year
+    subsidy = models.DecimalField("补助金额（元）", max_digits=10, decimal_places=2, null=True, blank=True)
+    working = models.JSONField("计算过程", default=list, blank=True)
+    payment_problem = models.CharField("支付失败原因", max_length=200, blank=True)
+    paid_at = models.DateTimeField("支付时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "报销申请"
+        verbose_name_plural = "报销申请"
+
+    def __str__(self) -> str:
+        return self.case.number
+
+
+class ClaimInvoice(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="invoices")
+    number = models.CharField("发票号码", max_length=40)
+    hospital = models.CharField("医院", max_length=60)
+    issued_on = models.DateField("结算日期")
+    amount = models.DecimalField("发票金额（元）", max_digits=10, decimal_places=2)
+    eligible = models.DecimalField("可补助金额（元）", max_digits=10, decimal_places=2,
+                                   help_text="医保范围内（或规则所指）的金额")
+    eligible_claimed = models.DecimalField("申请人填报的可补助金额", max_digits=10, decimal_places=2)
+    correction_reason = models.CharField("审核更正理由", max_length=200, blank=True)
+    reserved = models.BooleanField("已占用", default=False)
+
+    class Meta:
+        verbose_name = "发票"
+        verbose_name_plural = "发票"
+        ordering = ["issued_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["number"], condition=Q(reserved=True),
+                                               name="invoice_claimed_once")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class BatchState(models.TextChoices):
+    DRAFT = "draft", "待审批"
+    APPROVED = "approved", "已审批"
+    EXPORTED = "exported", "已导出银行文件"
+    CLOSED = "closed", "已导入结果"
+
+
+class PaymentBatchQuerySet(ScopedQuerySet):
+    scope_field = "org__path"
+
+
+class PaymentBatch(models.Model):
+    number = models.CharField("批次号", max_length=24, unique=True)
+    org = models.ForeignKey(Org, verbose_name="支付单位", on_delete=models.PROTECT, related_name="+")
+    state = models.CharField("状态", max_length=10, choices=BatchState.choices, default=BatchState.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    exported_at = models.DateTimeField(null=True, blank=True)
+    total = models.DecimalField("合计（元）", max_digits=14, decimal_places=2, default=Decimal("0"))
+    count = models.PositiveIntegerField("笔数", default=0)
+
+    objects = PaymentBatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "支付批次"
+        verbose_name_plural = "支付批次"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class LineStatus(models.TextChoices):
+    PENDING = "pending", "待支付"
+    PAID = "paid", "已支付"
+    FAILED = "failed", "支付失败"
+
+
+class PaymentLine(models.Model):
+    batch = models.ForeignKey(PaymentBatch, on_delete=models.CASCADE, related_name="lines")
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="payment_lines")
+    payee = models.CharField("收款人", max_length=50)
+    bank_name = models.CharField("开户行", max_length=100)
+    account_enc = models.BinaryField("账号（密文）")
+    account_last4 = models.CharField(max_length=4)
+    amount = models.DecimalField("金额（元）", max_digits=10, decimal_places=2)
+    status = models.CharField("状态", max_length=8, choices=LineStatus.choices, default=LineStatus.PENDING)
+    reason = models.CharField("失败原因", max_length=200, blank=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "支付明细"
+        verbose_name_plural = "支付明细"
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["claim"], condition=Q(status__in=["pending", "paid"]),
+                                               name="claim_paid_once")]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}/{self.claim_id}"
+
+    def account_clear(self) -> str:
+        return pii.decrypt(self.account_enc, field="bank_card")
+
+    @property
+    def account_masked(self) -> str:
+        return pii.mask_bank(self.account_clear())

@@ -1,0 +1,317 @@
+"""Pages of medical mutual aid: the workbench (overview, roster, contributions, payment batches, the
+claim's section of the case page, the printable claim acceptance form), the worker's coverage and claim
+section on /m/, and the plan year's figures on /dash/. Thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from gonghui.accounts import second_factor
+from gonghui.cases import selectors as case_selectors
+from gonghui.cases import services as cases
+from gonghui.cases.models import State
+from gonghui.cases.views import _flash
+
+from . import figures, forms_pdf, services
+from .models import Claim, ClaimInvoice, Contribution, Enrolment, LineStatus, PaymentBatch, PlanYear, Product
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _plan_year(request) -> PlanYear:
+    year = request.GET.get("year", "")
+    plan_year = (PlanYear.objects.filter(year=int(year)).first() if year.isdigit()
+                 else PlanYear.objects.filter(starts_on__lte=timezone.localdate()).order_by("-year").first()
+                 or PlanYear.objects.order_by("-year").first())
+    if plan_year is None:
+        raise Http404("尚未设立医疗互助活动年度")
+    return plan_year
+
+
+# --- the case page's section ------------------------------------------------------------------------------
+
+def case_section(case, user, surface: str) -> dict:
+    claim = Claim.objects.filter(case=case).select_related("product__plan_year").first()
+    invoices = list(claim.invoices.all()) if claim else []
+    editable = case.state in cases.EDITABLE_STATES and cases._may_act_as_applicant(user, case)
+    return {
+        "template": f"mutual_aid/_{surface}_section.html", "claim": claim, "invoices": invoices,
+        "total": sum((i.amount for i in invoices), Decimal("0")),
+        "eligible_total": sum((i.eligible for i in invoices), Decimal("0")),
+        "editable": editable,
+        "can_correct": surface == "desk" and case.state in (State.ACCEPTED, State.IN_REVIEW)
+        and cases._staff_may(user, case, "cases.decide_case"),
+        "preview": _preview(claim) if claim and claim.product_id and claim.subsidy is None and surface == "desk"
+        else None,
+        "needs_payee": surface == "m" and claim is not None and bool(claim.payment_problem)
+        and case.state == State.APPROVED,
+    }
+
+
+def _preview(claim):
+    """The reviewer sees the subsidy the rules would give now, with its working (not yet stored)."""
+    try:
+        amount, working = services.compute(claim)
+    except Enrolment.DoesNotExist:
+        return {"amount": None, "working": ["申请人未参加该项目"]}
+    return {"amount": amount, "working": working}
+
+
+def archive_entries(worker, user):
+    from gonghui.registry.archive import ArchiveEntry
+
+    return [ArchiveEntry(date=e.enrolled_on, title=str(e.product),
+                         status=f"保障自{e.covered_from:%Y-%m-%d}{'（续保）' if e.renewal else ''}")
+            for e in Enrolment.objects.visible_to(user, "cases.view_case").filter(worker=worker)
+            .select_related("product__plan_year")]
+
+
+def _invoice_post(request, case, back: str):
+    action = request.POST.get("action", "add")
+    try:
+        if action == "remove":
+            invoice = ClaimInvoice.objects.filter(claim__case=case, pk=request.POST.get("invoice") or 0).first()
+            if invoice is None:
+                raise Http404("发票不存在")
+            services.invoice_remove(actor=request.user, invoice=invoice, request=request)
+        elif action == "correct":
+            invoice = ClaimInvoice.objects.filter(claim__case=case, pk=request.POST.get("invoice") or 0).first()
+            if invoice is None:
+                raise Http404("发票不存在")
+            services.invoice_correct(actor=request.user, invoice=invoice, eligible=request.POST.get("eligible", ""),
+                                     reason=request.POST.get("reason", ""), request=request)
+            messages.success(request, "已更正可补助金额。")
+        else:
+            services.invoice_add(actor=request.user, case=case, number=request.POST.get("number", ""),
+                                 hospital=request.POST.get("hospital", ""),
+                                 issued_on=request.POST.get("issued_on", ""), amount=request.POST.get("amount", ""),
+                                 eligible=request.POST.get("eligible", ""), request=request)
+            messages.success(request, "发票已添加。")
+    except (ValidationError, PermissionDenied) as exc:
+        _flash(request, exc)
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def desk_invoices(request, number: str):
+    case = case_selectors.case_get(user=request.user, number=number)
+    return _invoice_post(request, case, reverse("cases:detail", args=[number]))
+
+
+@login_required(login_url=reverse_lazy("portal:login"))
+@require_POST
+def m_invoices(request, number: str):
+    case = case_selectors.my_case_get(user=request.user, number=number)
+    return _invoice_post(request, case, reverse("portal_cases:detail", args=[number]))
+
+
+@login_required(login_url=reverse_lazy("portal:login"))
+@require_POST
+def m_payee(request, number: str):
+    case = case_selectors.my_case_get(user=request.user, number=number)
+    try:
+        services.payee_correct(actor=request.user, case=case, bank_card=request.POST.get("bank_card", ""),
+                               bank_name=request.POST.get("bank_name", ""), request=request)
+        messages.success(request, "收款账户已更正，将在下一批次重新发放。")
+    except (ValidationError, PermissionDenied) as exc:
+        _flash(request, exc)
+    return redirect("portal_cases:detail", number=number)
+
+
+@login_required
+def claim_form_pdf(request, number: str):
+    case = case_selectors.case_get(user=request.user, number=number)
+    if case.item.code != services.ITEM_CODE:
+        raise Http404("不是医疗互助报销申请")
+    progress = request.build_absolute_uri(reverse("portal_cases:detail", args=[number]))
+    data = forms_pdf.claim_acceptance_form(case, progress_url=progress, actor=request.user, request=request)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(f'报销受理单-{number}.pdf')}"
+    return response
+
+
+# --- the worker's coverage ---------------------------------------------------------------------------
+
+@login_required(login_url=reverse_lazy("portal:login"))
+def coverage(request):
+    worker = cases.worker_of(request.user)
+    enrolments = (Enrolment.objects.filter(worker=worker).select_related("product__plan_year")
+                  .order_by("-product__plan_year__year", "product__order") if worker else [])
+    return render(request, "mutual_aid/m_coverage.html", {"worker": worker, "enrolments": enrolments,
+                                                          "today": timezone.localdate()})
+
+
+# --- the workbench ---------------------------------------------------------------------------------
+
+def _require_view(request):
+    if not request.user.has_perm("cases.view_case"):
+        raise PermissionDenied("您没有查看医疗互助的权限。")
+
+
+@login_required
+def overview(request):
+    _require_view(request)
+    plan_year = _plan_year(request)
+    result = None
+    if request.method == "POST":
+        product = Product.objects.filter(plan_year=plan_year, pk=request.POST.get("product") or 0).first()
+        upload = request.FILES.get("file")
+        if product is None or upload is None:
+            messages.error(request, "请选择项目和花名册文件。")
+        else:
+            try:
+                result = services.roster_import(actor=request.user, product=product, data=upload.read(),
+                                                filename=upload.name, request=request)
+                messages.success(request, f"花名册已导入：新参保{result.created}人，已参保{result.updated}人，"
+                                          f"错误{result.rejected}行。")
+            except (ValidationError, PermissionDenied) as exc:
+                _flash(request, exc)
+    data = figures.plan_year_figures(user=request.user, plan_year=plan_year)
+    contributions = (Contribution.objects.visible_to(request.user, "cases.view_case")
+                     .filter(product__plan_year=plan_year).select_related("enterprise", "product")
+                     .order_by("enterprise__name")[:200])
+    return render(request, "mutual_aid/overview.html", {
+        "plan_year": plan_year, "plan_years": PlanYear.objects.all(), "products": plan_year.products.all(),
+        "figures": data, "contributions": contributions, "result": result,
+        "can_enrol": request.user.has_perm(services.PERM_ENROL),
+        "can_manage": request.user.has_perm(services.PERM_MANAGE),
+    })
+
+
+@login_required
+@require_POST
+def contribution_pay(request, pk: int):
+    contribution = (Contribution.objects.visible_to(request.user, "cases.view_case").select_related("enterprise__org")
+                    .filter(pk=pk).first())
+    if contribution is None:
+        raise Http404("缴费记录不存在")
+    try:
+        amount = Decimal(request.POST.get("amount", "0") or "0")
+        services.contribution_paid(actor=request.user, contribution=contribution, amount=amount,
+                                   on=timezone.localdate(), request=request)
+        messages.success(request, f"已登记{contribution.enterprise.name}缴费{amount}元。")
+    except (ValidationError, PermissionDenied, ArithmeticError) as exc:
+        _flash(request, exc if not isinstance(exc, ArithmeticError) else ValidationError("请填写金额。"))
+    return redirect(f"{reverse('mutual_aid:overview')}?year={contribution.product.plan_year.year}")
+
+
+def _require_pay(request):
+    if not request.user.has_perm(services.PERM_PAY):
+        raise PermissionDenied("您没有补助金支付的权限。")
+
+
+@login_required
+def batches(request):
+    _require_pay(request)
+    if request.method == "POST":
+        try:
+            batch = services.batch_create(actor=request.user, request=request)
+            messages.success(request, f"已生成支付批次{batch.number}：{batch.count}笔，{batch.total}元。")
+            return redirect("mutual_aid:batch", pk=batch.pk)
+        except (ValidationError, PermissionDenied) as exc:
+            _flash(request, exc)
+        return redirect("mutual_aid:batches")
+    payable = services.payable(user=request.user)
+    return render(request, "mutual_aid/batches.html", {
+        "batches": PaymentBatch.objects.visible_to(request.user, services.PERM_PAY)[:100],
+        "payable_count": payable.count(), "payable_total": sum((c.subsidy for c in payable), Decimal("0")),
+    })
+
+
+def _batch(request, pk: int) -> PaymentBatch:
+    """A batch in the user's payment scope; any other is not found (never "forbidden")."""
+    batch = PaymentBatch.objects.visible_to(request.user, services.PERM_PAY).filter(pk=pk).select_related(
+        "org", "created_by", "approved_by").first()
+    if batch is None:
+        raise Http404("支付批次不存在")
+    return batch
+
+
+@login_required
+def batch(request, pk: int):
+    batch = _batch(request, pk)
+    lines = batch.lines.select_related("claim__case")
+    return render(request, "mutual_aid/batch.html", {"batch": batch, "lines": lines, "LineStatus": LineStatus})
+
+
+def _step_up(request):
+    return redirect(f"/desk/2fa/verify/?next={quote(request.get_full_path())}")
+
+
+@login_required
+@require_POST
+def batch_approve(request, pk: int):
+    batch = _batch(request, pk)
+    try:
+        services.batch_approve(actor=request.user, batch=batch, request=request)
+        messages.success(request, f"批次{batch.number}已审批。")
+    except second_factor.StepUpRequired:
+        return redirect(f"/desk/2fa/verify/?next={quote(reverse('mutual_aid:batch', args=[pk]))}")
+    except (ValidationError, PermissionDenied) as exc:
+        _flash(request, exc)
+    return redirect("mutual_aid:batch", pk=pk)
+
+
+@login_required
+def batch_export(request, pk: int):
+    batch = _batch(request, pk)
+    try:
+        data, content_type, filename = services.batch_export(actor=request.user, batch=batch,
+                                                             exporter=request.GET.get("format", "xlsx"),
+                                                             request=request)
+    except second_factor.StepUpRequired:
+        return _step_up(request)
+    except (ValidationError, PermissionDenied) as exc:
+        _flash(request, exc)
+        return redirect("mutual_aid:batch", pk=pk)
+    return _download(data, content_type, filename)
+
+
+@login_required
+@require_POST
+def batch_result(request, pk: int):
+    batch = _batch(request, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择银行返回的结果文件。")
+        return redirect("mutual_aid:batch", pk=pk)
+    try:
+        counts = services.batch_import_result(actor=request.user, batch=batch, data=upload.read(),
+                                              filename=upload.name, request=request)
+        skipped = f"，已处理过{counts['skipped']}笔" if counts["skipped"] else ""
+        messages.success(request, f"已导入银行结果：成功{counts['paid']}笔，失败{counts['failed']}笔{skipped}。")
+        for problem in counts["unknown"][:10]:
+            messages.error(request, problem)
+    except (ValidationError, PermissionDenied) as exc:
+        _flash(request, exc)
+    return redirect("mutual_aid:batch", pk=pk)
+
+
+# --- /dash/ ------------------------------------------------------------------------------------------
+
+@login_required
+def dash(request):
+    _require_view(request)
+    plan_year = _plan_year(request)
+    data = figures.plan_year_figures(user=request.user, plan_year=plan_year)
+    if request.GET.get("format") == "xlsx":
+        return _download(figures.figures_xlsx(data), XLSX, f"{plan_year.name}医疗互助统计.xlsx")
+    return render(request, "mutual_aid/dash.html", {"f": data, "plan_years": PlanYear.objects.all()})

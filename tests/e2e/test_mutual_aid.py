@@ -1,0 +1,109 @@
+"""Medical mutual aid end to end: a worker files a claim with photos on a phone; staff review and approve;
+finance batches, exports the bank file and imports the bank's result with one failed row; the worker
+sees "paid" for one claim and "correct your bank card" for the other."""
+
+import io
+import re
+
+import openpyxl
+from playwright.sync_api import expect
+
+from gonghui.cases.demo_data import DEMO_WORKER_PHONE
+from gonghui.orgs.demo_city import DEMO_PASSWORD
+from tests.e2e.test_cases import photo, shot
+from tests.e2e.test_foundation import log_in, nav
+from tests.e2e.test_registry import totp_code
+from tests.files import xlsx
+
+
+def test_claim_review_payment_and_a_failed_transfer(phone, desktop, server, tmp_path):
+    other = server.shell("from tests.e2e.setup_mutual_aid import demo_worker_with_an_approved_claim as f; print(f())")
+
+    # --- the worker files a claim on the phone ---
+    phone.goto(server + "/m/login/")
+    phone.get_by_label("手机号").fill(DEMO_WORKER_PHONE)
+    phone.get_by_label("密码").fill(DEMO_PASSWORD)
+    phone.get_by_role("button", name="登录").click()
+    phone.goto(server + "/m/mutual-aid/")
+    expect(phone.get_by_test_id("coverage")).to_contain_text("住院医疗互助")
+    phone.get_by_role("link", name="申请住院补助").click()
+    phone.get_by_role("link", name="在线申请").click()
+    phone.get_by_label("互助项目").select_option("住院医疗互助")
+    phone.get_by_label("就诊医院").fill("晋江市医院")
+    phone.get_by_label("入院日期").fill("2026-09-01")
+    phone.get_by_label("出院日期").fill("2026-09-09")
+    phone.get_by_label("诊断").fill("急性阑尾炎")
+    phone.get_by_label("开户行").fill("中国农业银行晋江支行")
+    phone.get_by_label("银行卡号").fill("6228480012345670001")
+    phone.get_by_role("button", name="下一步：上传材料").click()
+    number = re.search(r"YLHZ-\d{4}-\d{6}", phone.get_by_test_id("case-head").inner_text()).group(0)
+    phone.get_by_label("发票号码").fill("E2E0000001")
+    phone.get_by_label("发票金额").fill("15000")
+    phone.get_by_label("医保内金额").fill("12000")
+    phone.get_by_role("button", name="添加发票").click()
+    expect(phone.get_by_test_id("invoices")).to_contain_text("E2E0000001")
+    for i, material in enumerate(("住院发票原件", "医保结算单", "出院小结", "身份证（正反面）", "本人银行卡")):
+        phone.get_by_label(f"上传{material}").set_input_files(photo(tmp_path, f"m{i}.jpg", (40 * i, 120, 200)))
+        expect(phone.get_by_text("材料已上传")).to_be_visible()
+    phone.get_by_role("button", name="提交申请").click()
+    expect(phone.get_by_test_id("case-state")).to_have_text("已提交")
+    shot(phone, "aid-phone-submitted")
+
+    # --- the town's staff review the scans beside the figures, and approve ---
+    log_in(desktop, server, "qingyang_staff")
+    nav(desktop, "办件队列")
+    desktop.get_by_role("link", name=number).click()
+    expect(desktop.get_by_test_id("documents").locator("img")).to_have_count(5)
+    desktop.get_by_role("button", name="受理").click()
+    desktop.get_by_role("button", name="开始审核").click()
+    expect(desktop.get_by_test_id("working")).to_contain_text("按规则试算：1560.00 元")  # 13% of 12,000
+    shot(desktop, "aid-desk-review")
+    desktop.get_by_role("button", name="核准").click()
+    expect(desktop.get_by_test_id("case-state")).to_have_text("已核准")
+    href = desktop.get_by_role("link", name="打印报销受理单").get_attribute("href")
+    pdf = desktop.request.get(server + href)  # the staff member's session, as the print button opens it
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF")
+    desktop.get_by_role("button", name="退出").click()
+
+    # --- finance: second factor, batch, approve, bank file, bank result with one failure ---
+    log_in(desktop, server, "city_finance")
+    secret = desktop.get_by_test_id("totp-secret").inner_text()
+    desktop.get_by_label("6位验证码").fill(totp_code(secret))
+    desktop.get_by_role("button", name="绑定").click()
+    desktop.goto(server + "/desk/mutual-aid/payments/")
+    desktop.get_by_role("button", name="生成支付批次").click()
+    desktop.get_by_role("button", name="审批批次（需动态验证码）").click()
+    expect(desktop.get_by_test_id("batch-state")).to_have_text("已审批")
+    lines = desktop.get_by_test_id("lines")
+    expect(lines).to_contain_text(number)
+    expect(lines).to_contain_text(other)
+    expect(lines).not_to_contain_text("6228480012345670001")  # masked on screen
+    with desktop.expect_download() as download:
+        desktop.get_by_role("link", name="导出银行文件（Excel）").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes())).active
+    rows = [r for r in sheet.iter_rows(values_only=True)][1:]
+    assert (number, "1560.00", "6228480012345670001") in [(r[4], r[3], r[2]) for r in rows]
+    result = tmp_path / "bank-result.xlsx"
+    result.write_bytes(xlsx(["业务参考号", "状态", "失败原因"],
+                            [[r[4], "失败" if r[4] == other else "成功", "户名与账号不符" if r[4] == other else ""]
+                             for r in rows]))
+    desktop.reload()
+    desktop.get_by_label("银行结果文件").set_input_files(str(result))
+    desktop.get_by_role("button", name="导入银行结果").click()
+    expect(desktop.get_by_text(re.compile(r"已导入银行结果：成功\d+笔，失败1笔"))).to_be_visible()
+    shot(desktop, "aid-desk-batch")
+
+    # --- the worker: one paid, one to correct ---
+    phone.goto(server + f"/m/cases/{number}/")
+    expect(phone.get_by_test_id("case-state")).to_have_text("已办结")
+    expect(phone.get_by_test_id("subsidy")).to_contain_text("已发放到您的银行卡")
+    phone.goto(server + f"/m/cases/{other}/")
+    expect(phone.get_by_test_id("payee")).to_contain_text("支付失败，请更正银行卡")
+    expect(phone.get_by_test_id("payee")).to_contain_text("户名与账号不符")
+    shot(phone, "aid-phone-correct")
+    phone.get_by_label("开户行").fill("中国工商银行晋江支行")
+    phone.get_by_label("银行卡号").fill("6222021402000000009")
+    phone.get_by_role("button", name="提交更正").click()
+    expect(phone.get_by_text("收款账户已更正")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
