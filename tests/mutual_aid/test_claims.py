@@ -202,3 +202,18 @@ def test_roster_import_enrols_reports_bad_rows_and_is_idempotent(people, inpatie
     assert (again.created, again.updated) == (0, 1)
     contribution = inpatient.contributions.get()
     assert (contribution.persons, contribution.amount_due) == (1, Decimal("36.00"))
+
+
+def test_staff_pick_a_worker_from_the_registry(people, inpatient, login):
+    client = login("qingyang_staff")
+    number = people["李强"].id_number_clear()
+    response = client.post("/desk/mutual-aid/?year=2026", {"product": inpatient.pk, "id_number": number}, follow=True)
+    assert "李强已参加住院医疗互助。" in response.content.decode()
+    again = client.post("/desk/mutual-aid/?year=2026", {"product": inpatient.pk, "id_number": number}, follow=True)
+    assert "李强已参加2026年度住院医疗互助。" in again.content.decode()
+    other = client.post("/desk/mutual-aid/?year=2026", {"product": inpatient.pk,
+                                                        "id_number": people["张伟"].id_number_clear()}, follow=True)
+    assert "您的管辖范围内没有这个身份证号的职工" in other.content.decode()
+    from gonghui.mutual_aid.models import Enrolment
+
+    assert list(Enrolment.objects.values_list("worker__name", flat=True)) == ["李强"]

@@ -75,6 +75,24 @@ def enrol(*, actor, product: Product, workers, on: dt.date | None = None, source
     return created
 
 
+def enrol_by_id_number(*, actor, product: Product, id_number: str, request=None) -> Worker:
+    """Pick one worker of the registry by ID number (in the actor's subtree) and enrol them."""
+    try:
+        number = idnumber.parse(id_number).value
+    except idnumber.IdNumberError as exc:
+        raise ValidationError({"id_number": f"身份证号无效：{exc}"}) from None
+    from gonghui.registry.models import Worker as W
+
+    worker = (W.objects.visible_to(actor).select_related("org")
+              .filter(id_bidx=pii.blind_index(number, purpose="id_number")).first())
+    if worker is None:
+        raise ValidationError({"id_number": "您的管辖范围内没有这个身份证号的职工，请先在职工档案中登记。"})
+    if Enrolment.objects.filter(product=product, worker=worker).exists():
+        raise ValidationError({"id_number": f"{worker.name}已参加{product}。"})
+    enrol(actor=actor, product=product, workers=[worker], request=request)
+    return worker
+
+
 def _enrol_rows(product: Product, workers: list[Worker], on: dt.date, source: str) -> int:
     existing = set(Enrolment.objects.filter(product=product, worker__in=workers).values_list("worker_id", flat=True))
     renewals = _renewal(product, [w.pk for w in workers])

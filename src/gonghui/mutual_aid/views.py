@@ -171,6 +171,17 @@ def overview(request):
     _require_view(request)
     plan_year = _plan_year(request)
     result = None
+    if request.method == "POST" and request.POST.get("id_number"):
+        product = Product.objects.filter(plan_year=plan_year, pk=request.POST.get("product") or 0).first()
+        try:
+            if product is None:
+                raise ValidationError("请选择互助项目。")
+            worker = services.enrol_by_id_number(actor=request.user, product=product,
+                                                 id_number=request.POST["id_number"], request=request)
+            messages.success(request, f"{worker.name}已参加{product.name}。")
+        except (ValidationError, PermissionDenied) as exc:
+            _flash(request, exc)
+        return redirect(f"{reverse('mutual_aid:overview')}?year={plan_year.year}")
     if request.method == "POST":
         product = Product.objects.filter(plan_year=plan_year, pk=request.POST.get("product") or 0).first()
         upload = request.FILES.get("file")
