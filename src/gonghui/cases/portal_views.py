@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from . import catalogue, selectors, services
 from .models import RatingScore, State
-from .views import _field_errors, _flash, file_response, form_result, module_section, upload_files
+from .views import _field_errors, _flash, file_response, form_result, module_section, perform, upload_files
 
 LOGIN = reverse_lazy("portal:login")
 
@@ -131,13 +131,9 @@ def step(request, number: str, name: str):
 @require_POST
 def rate(request, number: str):
     case = selectors.my_case_get(user=request.user, number=number)
-    try:
-        services.rate(actor=request.user, case=case, score=request.POST.get("score", ""),
-                      comment=request.POST.get("comment", ""), request=request)
-        messages.success(request, "感谢您的评价！")
-    except (ValidationError, PermissionDenied) as exc:
-        _flash(request, exc)
-    return redirect("portal_cases:detail", number=number)
+    return perform(request, lambda: services.rate(actor=request.user, case=case, score=request.POST.get("score", ""),
+                                                  comment=request.POST.get("comment", ""), request=request),
+                   success="感谢您的评价！", then=reverse("portal_cases:detail", args=[number]))
 
 
 @login_required(login_url=LOGIN)

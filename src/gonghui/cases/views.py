@@ -221,16 +221,22 @@ def attach(request, number: str):
     return _back(number)
 
 
-def _act(request, number: str, action, success: str = ""):
-    """A workbench action on a case: done (with ``success`` said) or refused (with the reason said)."""
-    case = selectors.case_get(user=request.user, number=number)
+def perform(request, action, *, success: str, then: str):
+    """A posted action: done (``success`` said on the next page) or refused (the reason said there);
+    either way back to ``then``. Nothing is half-done: every service runs in one transaction."""
     try:
-        action(case)
+        action()
         if success:
             messages.success(request, success)
     except (ValidationError, PermissionDenied) as exc:
         _flash(request, exc)
-    return _back(number)
+    return redirect(then)
+
+
+def _act(request, number: str, action, success: str = ""):
+    """A workbench action on a case of the user's scope."""
+    case = selectors.case_get(user=request.user, number=number)
+    return perform(request, lambda: action(case), success=success, then=reverse("cases:detail", args=[number]))
 
 
 @login_required

@@ -20,7 +20,7 @@ from gonghui.accounts import second_factor
 from gonghui.cases import selectors as case_selectors
 from gonghui.cases import services as cases
 from gonghui.cases.models import State
-from gonghui.cases.views import _flash
+from gonghui.cases.views import _flash, perform
 
 from . import figures, forms_pdf, services
 from .models import Claim, ClaimInvoice, Contribution, Enrolment, LineStatus, PaymentBatch, PlanYear, Product
@@ -127,13 +127,10 @@ def m_invoices(request, number: str):
 @require_POST
 def m_payee(request, number: str):
     case = case_selectors.my_case_get(user=request.user, number=number)
-    try:
-        services.payee_correct(actor=request.user, case=case, bank_card=request.POST.get("bank_card", ""),
-                               bank_name=request.POST.get("bank_name", ""), request=request)
-        messages.success(request, "收款账户已更正，将在下一批次重新发放。")
-    except (ValidationError, PermissionDenied) as exc:
-        _flash(request, exc)
-    return redirect("portal_cases:detail", number=number)
+    return perform(request, lambda: services.payee_correct(
+        actor=request.user, case=case, bank_card=request.POST.get("bank_card", ""),
+        bank_name=request.POST.get("bank_name", ""), request=request),
+        success="收款账户已更正，将在下一批次重新发放。", then=reverse("portal_cases:detail", args=[number]))
 
 
 @login_required
