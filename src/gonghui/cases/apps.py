@@ -20,9 +20,9 @@ class CasesConfig(AppConfig):
         navigation.register("desk", "cases", "办件队列", "cases:queue", order=10, permission="cases.view_case")
         navigation.register("desk", "follow_ups", "差评回访", "cases:follow_ups", order=15,
                             permission="cases.handle_case")
-        navigation.register("m", "services", "办事", "portal_cases:catalogue", icon="▦", order=15,
+        navigation.register("m", "services", "办事", "portal_cases:catalogue", icon="✎", order=15,
                             description="在线申请服务事项，随时查看办理进度")
-        navigation.register("m", "my_cases", "我的办件", "portal_cases:my_cases", icon="▤", order=18)
+        navigation.register("m", "my_cases", "我的办件", "portal_cases:my_cases", icon="☰", order=18)
         archive.register("cases", "办件", _archive_entries, order=5)
 
 

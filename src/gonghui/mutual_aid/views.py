@@ -10,6 +10,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -195,10 +196,12 @@ def overview(request):
     data = figures.plan_year_figures(user=request.user, plan_year=plan_year)
     contributions = (Contribution.objects.visible_to(request.user, "cases.view_case")
                      .filter(product__plan_year=plan_year).select_related("enterprise", "product")
-                     .order_by("enterprise__name")[:200])
+                     .annotate(owed=F("amount_due") - F("amount_paid")))
+    owing = contributions.filter(owed__gt=0).count()
+    contributions = contributions.order_by("-owed", "enterprise__name")[:30]  # the outstanding ones first
     return render(request, "mutual_aid/overview.html", {
         "plan_year": plan_year, "plan_years": PlanYear.objects.all(), "products": plan_year.products.all(),
-        "figures": data, "contributions": contributions, "result": result,
+        "figures": data, "contributions": contributions, "owing": owing, "result": result,
         "can_enrol": request.user.has_perm(services.PERM_ENROL),
         "can_manage": request.user.has_perm(services.PERM_MANAGE),
     })
