@@ -8,13 +8,14 @@ PORT   ?= 8000
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 PYTEST_ARGS ?=
 
-.PHONY: demo serve test e2e lint constraints vendor clean help
+.PHONY: demo serve test e2e lint bench constraints vendor clean help
 
 help:
 	@echo "make demo    set up the demo city (SQLite) and serve it on http://127.0.0.1:$(PORT)"
 	@echo "make test    run the tests (no browser); DATABASE_URL=postgres://... runs them on PostgreSQL"
 	@echo "make e2e     run the browser tests (needs Debian's chromium and a CJK font: see README)"
 	@echo "make lint    ruff"
+	@echo "make bench   the city-sized workload, measured against raw baselines (see README, Performance)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +43,11 @@ test: $(VENV)/.installed-test
 
 e2e: $(VENV)/.installed-e2e
 	$(BIN)/python -m pytest tests/e2e -q $(PYTEST_ARGS)
+
+# The city-sized workload (700,000 workers, 1.5 million cases) in a database of its own; BENCH_ARGS="--scale
+# 0.1 --only search,queue" narrows it. DATABASE_URL=postgres://… runs it on PostgreSQL (<name>_bench).
+bench: $(VENV)/.installed-base
+	$(BIN)/python -m gonghui bench $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests
