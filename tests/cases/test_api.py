@@ -128,3 +128,27 @@ def test_cases_outside_the_subtree_are_not_found(partner, submitted, worker_user
     assert other_worker.get(f"/api/v1/cases/{mine.number}").status_code == 404
     city = login("city_staff").get("/api/v1/cases", {"urgency": "2"}).json()
     assert {c["number"] for c in city["items"]} == {mine.number, theirs.number}
+
+
+def test_the_case_list_runs_a_fixed_number_of_queries(submitted, worker_user, partner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    worker = Client()
+    worker.force_login(worker_user("王芳"))
+    counts = []
+    for _ in range(2):
+        submitted()
+        with CaptureQueriesContext(connection) as own:
+            assert worker.get("/api/v1/cases").status_code == 200
+        counts.append(len(own.captured_queries))
+        with CaptureQueriesContext(connection) as ctx:
+            assert partner.get("/api/v1/cases").status_code == 200
+        counts.append(len(ctx.captured_queries))
+    for _ in range(4):
+        submitted()
+    with CaptureQueriesContext(connection) as own:
+        worker.get("/api/v1/cases")
+    with CaptureQueriesContext(connection) as ctx:
+        partner.get("/api/v1/cases")
+    assert [len(own.captured_queries), len(ctx.captured_queries)] == counts[2:4]

@@ -200,7 +200,7 @@ def list_cases(request, item: str = "", state: str = "open", urgency: str = "", 
     if _is_staff(request):
         return selectors.queue(user=request.user, item=item, state=state, urgency=urgency,
                                town=str(town_id or ""), mine=mine, q=q)
-    cases = selectors.my_cases(user=request.user)
+    cases = selectors.my_cases(user=request.user, with_progress=False).select_related("applicant", "org")
     return cases.filter(state=state) if state not in ("open", "all", "") else cases
 
 

@@ -92,14 +92,16 @@ def case_page(case: Case) -> dict:
     }
 
 
-def my_cases(*, user) -> QuerySet[Case]:
+def my_cases(*, user, with_progress: bool = True) -> QuerySet[Case]:
+    """The worker's own cases, newest first (with their public events for the progress line)."""
     worker = worker_of(user)
     if worker is None:
         return Case.objects.none()
-    return (Case.objects.filter(applicant=worker).select_related("item")
-            .prefetch_related(Prefetch("events", queryset=CaseEvent.objects.filter(public=True).order_by("-at", "-pk"),
-                                       to_attr="public_events"))
-            .order_by("-created_at", "-pk"))
+    cases = Case.objects.filter(applicant=worker).select_related("item").order_by("-created_at", "-pk")
+    if with_progress:
+        cases = cases.prefetch_related(Prefetch(
+            "events", queryset=CaseEvent.objects.filter(public=True).order_by("-at", "-pk"), to_attr="public_events"))
+    return cases
 
 
 def my_case_get(*, user, number: str) -> Case:
