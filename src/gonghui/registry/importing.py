@@ -26,6 +26,7 @@ from stdnum.cn import uscc as uscc_validator
 from stdnum.exceptions import ValidationError as StdnumError
 
 from gonghui.core import idnumber, pii
+from gonghui.core.bulk import insert_rows
 from gonghui.core.spreadsheets import FileRefused, Table, cell_date, cell_text, read_table
 from gonghui.orgs.models import Org, OrgKind
 from gonghui.orgs.scoping import subtree_q
@@ -398,28 +399,19 @@ class WorkerImporter(Importer):
             chunk = records[start:start + CHUNK]
             bidx = {r.id_value: pii.blind_index(r.id_value, purpose="id_number") for r in chunk}
             existing = {w.id_bidx: w for w in Worker.objects.filter(id_bidx__in=bidx.values())}
-            new: list[tuple[Worker, WorkerRecord]] = []
+            new: list[WorkerRecord] = []
             changed: list[Worker] = []
             moved: list[tuple[Worker, WorkerRecord]] = []
             renamed: list[Worker] = []
             for record in chunk:
                 current = existing.get(bidx[record.id_value])
                 if current is None:
-                    worker = Worker(
-                        name=record.name, id_enc=pii.encrypt(record.id_value, field="id_number"),
-                        id_bidx=bidx[record.id_value],
-                        id_last4_bidx=pii.blind_index(record.id_value[-4:], purpose="id_last4"),
-                        gender=record.gender, birth_date=record.birth_date, phone=record.phone,
-                        enterprise_id=record.enterprise_id, org_id=record.org_id,
-                        membership=Membership.MEMBER, member_since=record.member_since,
-                        hukou_place=record.hukou_place, hukou=record.hukou, bank_name=record.bank_name)
-                    self._set_bank(worker, record.bank)
-                    new.append((worker, record))
+                    new.append(record)
                     continue
                 dirty = self._apply(current, record, moved, renamed)
                 if dirty:
                     changed.append(current)
-            Worker.objects.bulk_create([w for w, _ in new], batch_size=CHUNK)
+            new_ids = self._insert_new(new, bidx)
             if changed:
                 Worker.objects.bulk_update(changed, [
                     "name", "phone", "enterprise_id", "org_id", "member_since", "membership", "hukou_place",
@@ -428,19 +420,37 @@ class WorkerImporter(Importer):
             if moved:
                 Employment.objects.filter(worker_id__in=[w.pk for w, _ in moved], left_on__isnull=True
                                           ).update(left_on=today)
-            Employment.objects.bulk_create(
-                [Employment(worker_id=w.pk, enterprise_id=r.enterprise_id, joined_on=r.member_since)
-                 for w, r in new]
-                + [Employment(worker_id=w.pk, enterprise_id=r.enterprise_id, joined_on=today) for w, r in moved],
-                batch_size=CHUNK)
+            now = timezone.now()
+            insert_rows(Employment, ["worker", "enterprise", "joined_on", "left_on", "recorded_at"],
+                        [(new_ids[bidx[r.id_value]], r.enterprise_id, r.member_since, None, now) for r in new]
+                        + [(w.pk, r.enterprise_id, today, None, now) for w, r in moved])
             if renamed:
                 WorkerNameKey.objects.filter(worker_id__in=[w.pk for w in renamed]).delete()
-            WorkerNameKey.objects.bulk_create(
-                [WorkerNameKey(worker_id=w.pk, key=k) for w in [*(w for w, _ in new), *renamed]
-                 for k in name_keys(w.name)],
-                batch_size=CHUNK * 4)
+            insert_rows(WorkerNameKey, ["worker", "key"],
+                        [(new_ids[bidx[r.id_value]], k) for r in new for k in name_keys(r.name)]
+                        + [(w.pk, k) for w in renamed for k in name_keys(w.name)])
             result.created += len(new)
             result.updated += len(changed)
+
+    @staticmethod
+    def _insert_new(records: list[WorkerRecord], bidx: dict[str, str]) -> dict[str, int]:
+        """New workers through the database's bulk path (core.bulk); returns their ids by blind index."""
+        if not records:
+            return {}
+        now = timezone.now()
+        rows = []
+        for r in records:
+            bank = (pii.encrypt(r.bank, field="bank_card"), pii.blind_index(r.bank, purpose="bank_card"),
+                    r.bank[-4:]) if r.bank else (None, "", "")
+            rows.append((r.name, pii.encrypt(r.id_value, field="id_number"), bidx[r.id_value],
+                         pii.blind_index(r.id_value[-4:], purpose="id_last4"), r.gender, r.birth_date, r.phone,
+                         r.enterprise_id, r.org_id, Membership.MEMBER.value, r.member_since, r.hukou_place,
+                         r.hukou.value if hasattr(r.hukou, "value") else r.hukou, *bank, r.bank_name, now, now))
+        insert_rows(Worker, ["name", "id_enc", "id_bidx", "id_last4_bidx", "gender", "birth_date", "phone",
+                             "enterprise", "org", "membership", "member_since", "hukou_place", "hukou", "bank_enc",
+                             "bank_bidx", "bank_last4", "bank_name", "created_at", "updated_at"], rows)
+        return dict(Worker.objects.filter(id_bidx__in=[bidx[r.id_value] for r in records])
+                    .values_list("id_bidx", "pk"))
 
     @staticmethod
     def _set_bank(worker: Worker, bank: str) -> None:

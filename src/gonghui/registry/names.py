@@ -17,12 +17,16 @@ MAX_COMBINATIONS = 16
 _ASCII = re.compile(r"[a-z]+")
 
 
+@lru_cache(maxsize=20_000)
+def _char_readings(char: str) -> tuple[str, ...]:
+    """Every reading of one character (cached: a city's names use a few thousand characters)."""
+    readings = pinyin(char, style=Style.NORMAL, heteronym=True, errors=lambda s: list(s.lower()))
+    return tuple(sorted({r.lower() for options in readings for r in options if r and r.isascii()}))
+
+
 @lru_cache(maxsize=300_000)
 def name_keys(name: str) -> tuple[str, ...]:
-    readings = [
-        sorted({r.lower() for r in options if r and r.isascii()})
-        for options in pinyin(name, style=Style.NORMAL, heteronym=True, errors=lambda s: list(s.lower()))
-    ]
+    readings = [_char_readings(char) for char in name]
     readings = [options for options in readings if options and _ASCII.fullmatch(options[0])]
     if not readings:
         return ()
