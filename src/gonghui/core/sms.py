@@ -1,8 +1,9 @@
 """Text messages through a pluggable backend (``SMS_BACKEND`` setting, a dotted path).
 
 The default ``ConsoleSmsBackend`` is for the demo and the tests: it prints the message on the console
-and appends it to ``<data dir>/sms-outbox.log`` (the backend's own outbox, not the application log,
-which never holds codes). A real provider is one setting away: a class with ``send(phone, text)``.
+(the number masked: the console is the server's log) and appends it to ``<data dir>/sms-outbox.log``
+(the backend's own outbox, not the application log, which never holds codes). A real provider is one
+setting away: a class with ``send(phone, text)``.
 """
 
 from __future__ import annotations
@@ -22,11 +23,12 @@ class ConsoleSmsBackend:
 
     def send(self, phone: str, text: str) -> None:
         type(self).outbox.append((phone, text))
-        line = f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} 短信 → {phone}: {text}"
-        print(line, file=sys.stderr, flush=True)
+        stamp = f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} 短信 →"
+        # the console is the server's log: the number masked there, in full in the outbox only
+        print(f"{stamp} {mask_phone(phone)}: {text}", file=sys.stderr, flush=True)
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         with open(settings.DATA_DIR / "sms-outbox.log", "a", encoding="utf-8") as fh:
-            fh.write(line + "\n")
+            fh.write(f"{stamp} {phone}: {text}\n")
 
 
 @cache
