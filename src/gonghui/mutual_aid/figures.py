@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
-from gonghui.cases.models import Case, State
+from gonghui.cases.models import State
 from gonghui.core.spreadsheets import write_xlsx
+from gonghui.orgs.scoping import scope_paths, subtree_q
 
 from .models import Claim, Contribution, Enrolment, LineStatus, PaymentLine, PlanYear
 
@@ -24,12 +25,24 @@ def _cents(value) -> Decimal:
     return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
 
+def _scoped(queryset, user, field: str):
+    """Rows whose organisation (reached by ``field``) lies in the user's subtree: a join from the year's
+    own rows, not an IN over every case of the city (the bench showed the difference)."""
+    paths = scope_paths(user, VIEW)
+    if not paths:
+        return queryset.none()
+    condition = Q()
+    for path in paths:
+        condition |= subtree_q(path, field, using=queryset.db)
+    return queryset.filter(condition)
+
+
 def plan_year_figures(*, user, plan_year: PlanYear) -> dict:
-    cases = Case.objects.visible_to(user, VIEW).filter(item__code="mutual_aid_claim")
-    claims = Claim.objects.filter(case__in=cases.values("pk"), product__plan_year=plan_year)
+    claims = _scoped(Claim.objects.filter(product__plan_year=plan_year), user, "case__org__path")
     enrolments = Enrolment.objects.visible_to(user, VIEW).filter(product__plan_year=plan_year)
     contributions = Contribution.objects.visible_to(user, VIEW).filter(product__plan_year=plan_year)
-    paid = PaymentLine.objects.filter(status=LineStatus.PAID, claim__in=claims.values("pk"))
+    paid = _scoped(PaymentLine.objects.filter(status=LineStatus.PAID, claim__product__plan_year=plan_year), user,
+                   "claim__case__org__path")
 
     by_state = dict(claims.values_list("case__state").annotate(n=Count("id")))
     money = contributions.aggregate(due=Sum("amount_due"), paid=Sum("amount_paid"))
@@ -37,7 +50,6 @@ def plan_year_figures(*, user, plan_year: PlanYear) -> dict:
                                                   "paid": Decimal("0")})
     for path, n in enrolments.values_list("org__path").annotate(n=Count("id")):
         towns[path[:8]]["enrolees"] += n
-    town_names = dict(cases.values_list("org__path", "org__name").distinct())
     for path, n in claims.values_list("case__org__path").annotate(n=Count("id")):
         towns[path[:8]]["claims"] += n
     for path, n, total in paid.values_list("claim__case__org__path").annotate(n=Count("id"), s=Sum("amount")):
@@ -45,8 +57,7 @@ def plan_year_figures(*, user, plan_year: PlanYear) -> dict:
         towns[path[:8]]["paid"] += total
     from gonghui.orgs.models import Org
 
-    names = dict(Org.objects.filter(path__in=list(towns)).values_list("path", "name")) | {
-        p[:8]: n for p, n in town_names.items() if p[:8] not in towns}
+    names = dict(Org.objects.filter(path__in=list(towns)).values_list("path", "name"))
     months: dict[str, dict] = defaultdict(lambda: {"count": 0, "amount": Decimal("0")})
     days = []
     for settled_at, amount, submitted_at in paid.values_list("settled_at", "amount", "claim__case__submitted_at"):
