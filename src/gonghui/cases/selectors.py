@@ -11,7 +11,6 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from gonghui.orgs.models import Org
-from gonghui.orgs.scoping import subtree_q
 
 from .models import (
     CLOSED_STATES,
@@ -64,7 +63,7 @@ def queue(*, user, item: str = "", state: str = OPEN, urgency: str = "", town: s
         cases = cases.filter(urgency=int(urgency))
     if town.isdigit():
         org = Org.objects.filter(pk=int(town)).only("path").first()
-        cases = cases.filter(subtree_q(org.path, "org__path", using=cases.db)) if org else cases.none()
+        cases = cases.within(org.path) if org else cases.none()
     if mine:
         cases = cases.filter(assigned_to=user)
     if q:
