@@ -128,7 +128,7 @@ def run_import(bench_dir: Path, scale: float, enterprises, figures: list[Figure]
     if not path.exists():
         log(f"写职工名单 {path.name} …")
         write_workers_xlsx(path, scale, enterprises)
-    state_file = bench_dir / "import-state.json"
+    state_file = bench_dir / f"import-state-{connection.vendor}.json"
     fresh = not Worker.objects.exists()
     kind = "import" if fresh else "reimport"
     log("导入（真实导入程序，独立进程）…" if fresh else "全量重新导入（每行都是更新）…")
