@@ -93,6 +93,8 @@ class Command(BaseCommand):
         if {"queue", "dashboard", "http"} & set(sections):
             log("办件数据集 …")
             dataset.ensure_cases(scale, progress=lambda m: None)
+        with connection.cursor() as cursor:  # fresh statistics after the bulk loads, as autovacuum would
+            cursor.execute("ANALYZE")
         users = {u.username: u for u in get_user_model().objects.filter(username__in=["city_staff", "qingyang_staff"])}
         if "search" in sections:
             log("检索 …")
