@@ -77,18 +77,18 @@ def is_applicant(user, case: Case) -> bool:
         user=user, worker_id=case.applicant_id, status=BindingStatus.BOUND).exists())
 
 
-def _staff_may(user, case: Case, perm: str) -> bool:
+def staff_may(user, case: Case, perm: str) -> bool:
     return bool(perm) and user.has_perm(perm) and in_scope(user, case.org.path, perm)
 
 
 def _require_staff(user, case: Case, perm: str, what: str) -> None:
-    if not _staff_may(user, case, perm):
+    if not staff_may(user, case, perm):
         raise PermissionDenied(f"您没有{what}的权限。")
 
 
-def _may_act_as_applicant(user, case: Case) -> bool:
+def may_act_as_applicant(user, case: Case) -> bool:
     """The applicant, or the staff who filed the case on the applicant's behalf (intake point)."""
-    return is_applicant(user, case) or (case.on_behalf and _staff_may(user, case, PERM_ON_BEHALF))
+    return is_applicant(user, case) or (case.on_behalf and staff_may(user, case, PERM_ON_BEHALF))
 
 
 def allowed_transitions(user, case: Case) -> list[Transition]:
@@ -98,9 +98,9 @@ def allowed_transitions(user, case: Case) -> list[Transition]:
         if case.state not in step.sources:
             continue
         if step.by == APPLICANT:
-            if _may_act_as_applicant(user, case):
+            if may_act_as_applicant(user, case):
                 out.append(step)
-        elif _staff_may(user, case, step.perm):
+        elif staff_may(user, case, step.perm):
             out.append(step)
     return out
 
@@ -119,7 +119,7 @@ def _next_number(prefix: str, year: int) -> str:
     return f"{prefix}-{year}-{counters.values_list('last', flat=True).get():06d}"
 
 
-def _event(case: Case, actor, kind: str, title: str, *, text: str = "", public: bool = True, name: str = "",
+def add_event(case: Case, actor, kind: str, title: str, *, text: str = "", public: bool = True, name: str = "",
            from_state: str = "", to_state: str = "", data: dict | None = None) -> CaseEvent:
     return CaseEvent.objects.create(case=case, actor=actor if getattr(actor, "pk", None) else None, kind=kind,
                                     title=title[:60], text=text, public=public, name=name,
@@ -144,7 +144,7 @@ def handling_org(item: ServiceItem, worker: Worker) -> Org:
     return Org.objects.get(path=path)
 
 
-def _seal_secrets(secrets: dict) -> bytes | None:
+def seal_secrets(secrets: dict) -> bytes | None:
     return pii.encrypt(json.dumps(secrets, ensure_ascii=False), field="case_form") if secrets else None
 
 
@@ -171,8 +171,8 @@ def case_create(*, actor, item: ServiceItem, data: dict, worker: Worker | None =
     with transaction.atomic():  # submitted at once, or not created at all
         case = Case.objects.create(
             number=_next_number(item.prefix, timezone.localdate(now).year), item=item, applicant=worker, org=org,
-            filed_by=actor, on_behalf=on_behalf, form=form, form_secret=_seal_secrets(secrets), created_at=now)
-        _event(case, actor, EventKind.TRANSITION, "工作人员代为填写申请" if on_behalf else "填写申请",
+            filed_by=actor, on_behalf=on_behalf, form=form, form_secret=seal_secrets(secrets), created_at=now)
+        add_event(case, actor, EventKind.TRANSITION, "工作人员代为填写申请" if on_behalf else "填写申请",
                to_state=State.DRAFT)
         _audit(actor, "create", case, f"新建{item.name}{'（代办）' if on_behalf else ''}", request)
         if submit:
@@ -183,7 +183,7 @@ def case_create(*, actor, item: ServiceItem, data: dict, worker: Worker | None =
 def form_update(*, actor, case: Case, data: dict, request=None) -> Case:
     """The applicant (or the on-behalf staff) changes the form while the case is a draft or returned.
     A sensitive number left blank keeps the one on file (the page cannot show it in clear)."""
-    if not _may_act_as_applicant(actor, case):
+    if not may_act_as_applicant(actor, case):
         raise PermissionDenied("只有申请人可以修改申请表。")
     if case.state not in EDITABLE_STATES:
         raise CaseConflict(f"办件当前为“{state_label(case.state)}”，不能修改申请表。")
@@ -197,13 +197,13 @@ def form_update(*, actor, case: Case, data: dict, request=None) -> Case:
     with transaction.atomic():
         fix_list = _mark_fixed(case.fix_list, "field", [k for k in data if case.item.field(k)])
         if not Case.objects.filter(pk=case.pk, state__in=EDITABLE_STATES).update(
-                form=form, form_secret=_seal_secrets(secrets), fix_list=fix_list):
+                form=form, form_secret=seal_secrets(secrets), fix_list=fix_list):
             raise CaseConflict("办件状态已变化，请刷新后查看。")
         labels = "、".join(case.item.field(k)["label"] for k in changed if case.item.field(k))
-        _event(case, actor, EventKind.EDIT, "修改申请表", text=labels, public=True, data={"fields": changed})
+        add_event(case, actor, EventKind.EDIT, "修改申请表", text=labels, public=True, data={"fields": changed})
         _audit(actor, "edit", case, f"修改申请表：{labels or '无变化'}", request)
     case.form, case.fix_list = form, fix_list
-    case.form_secret = _seal_secrets(secrets)
+    case.form_secret = seal_secrets(secrets)
     return case
 
 
@@ -225,8 +225,8 @@ def _storage():
 def attachment_add(*, actor, case: Case, material: str, name: str, data: bytes, request=None) -> Attachment:
     """Keep a photo or scan of one material: checked by content, stored encrypted, a preview for images.
     The applicant adds while the case is a draft or returned; intake staff scan until it closes."""
-    staff = _staff_may(actor, case, PERM_HANDLE)
-    if not (staff or _may_act_as_applicant(actor, case)):
+    staff = staff_may(actor, case, PERM_HANDLE)
+    if not (staff or may_act_as_applicant(actor, case)):
         raise PermissionDenied("您不能为该办件上传材料。")
     if case.is_closed:
         raise CaseConflict("办件已结束，不能再上传材料。")
@@ -255,7 +255,7 @@ def attachment_add(*, actor, case: Case, material: str, name: str, data: bytes, 
             if fix_list != case.fix_list:
                 Case.objects.filter(pk=case.pk).update(fix_list=fix_list)
                 case.fix_list = fix_list
-            _event(case, actor, EventKind.ATTACHMENT, f"{'扫描' if staff else '上传'}材料：{label}",
+            add_event(case, actor, EventKind.ATTACHMENT, f"{'扫描' if staff else '上传'}材料：{label}",
                    public=True, data={"attachment": row.pk, "material": material})
             _audit(actor, "attach", case, f"上传{label}（{info.kind}，{len(data) // 1024} KB）", request)
     except BaseException:
@@ -324,7 +324,7 @@ def transition(*, actor, case: Case, name: str, reason: str = "", fix: dict | No
     if step is None:
         raise ValidationError(f"未知的办理环节：{name}。")
     if step.by == APPLICANT:
-        if not _may_act_as_applicant(actor, case):
+        if not may_act_as_applicant(actor, case):
             raise PermissionDenied(f"只有申请人可以{step.label}。")
     else:
         _require_staff(actor, case, step.perm, step.label)
@@ -373,7 +373,7 @@ def transition(*, actor, case: Case, name: str, reason: str = "", fix: dict | No
         if fix_list:
             text = "；".join(f"{e['label']}{'：' + e['note'] if e['note'] else ''}" for e in fix_list["items"])
             text += f"。{fix_list['note']}" if fix_list["note"] else ""
-        _event(case, actor, EventKind.TRANSITION, step.event_title, text=text, name=name, from_state=source,
+        add_event(case, actor, EventKind.TRANSITION, step.event_title, text=text, name=name, from_state=source,
                to_state=step.target, data={"result": result} if result else None)
         _audit(actor, f"transition.{name}", case, f"{step.label}：{state_label(source)} → {state_label(step.target)}"
                + (f"，{reason}" if reason else ""), request)
@@ -407,14 +407,14 @@ def note_add(*, actor, case: Case, text: str, request=None) -> CaseEvent:
     if not text:
         raise ValidationError({"text": "备注不能为空。"})
     with transaction.atomic():
-        event = _event(case, actor, EventKind.NOTE, "内部备注", text=text[:2000], public=False)
+        event = add_event(case, actor, EventKind.NOTE, "内部备注", text=text[:2000], public=False)
         _audit(actor, "note", case, "添加内部备注", request)
     return event
 
 
 def assign(*, actor, case: Case, assignee, request=None) -> Case:
     _require_staff(actor, case, PERM_HANDLE, "分派办件")
-    if assignee is not None and not _staff_may(assignee, case, PERM_HANDLE):
+    if assignee is not None and not staff_may(assignee, case, PERM_HANDLE):
         raise ValidationError({"assignee": f"{assignee.display_name}不能办理该单位的办件。"})
     if case.is_closed:
         raise CaseConflict("办件已结束，不能再分派。")
@@ -422,7 +422,7 @@ def assign(*, actor, case: Case, assignee, request=None) -> Case:
         Case.objects.filter(pk=case.pk).update(assigned_to=assignee)
         case.assigned_to = assignee
         who = assignee.display_name if assignee else "无人"
-        _event(case, actor, EventKind.ASSIGN, f"分派给{who}", public=False)
+        add_event(case, actor, EventKind.ASSIGN, f"分派给{who}", public=False)
         _audit(actor, "assign", case, f"分派给{who}", request)
     return case
 
@@ -446,7 +446,7 @@ def extend_deadline(*, actor, case: Case, clock_key: str, days: int, reason: str
         before = clock.due_on
         clocks.extend(clock, days=days, reason=reason[:300], by=actor)
         clocks.refresh(case)
-        _event(case, actor, EventKind.EXTEND, f"{clock.label}延长{days}天", text=reason,
+        add_event(case, actor, EventKind.EXTEND, f"{clock.label}延长{days}天", text=reason,
                data={"clock": clock.key, "from": before.isoformat(), "to": clock.due_on.isoformat()})
         _audit(actor, "extend", case, f"{clock.label}延长{days}天至{clock.due_on}：{reason}", request)
         notify.notify_applicant(case, "extended", reason=reason, extra=days)
@@ -474,7 +474,7 @@ def rate(*, actor, case: Case, score: int, comment: str = "", request=None) -> R
         with transaction.atomic():
             rating = Rating.objects.create(case=case, score=score, comment=(comment or "").strip()[:500],
                                            follow_up=FollowUp.OPEN if score <= POOR_RATING else FollowUp.NONE)
-            _event(case, actor, EventKind.RATING, f"申请人评价：{rating.get_score_display()}",
+            add_event(case, actor, EventKind.RATING, f"申请人评价：{rating.get_score_display()}",
                    text=rating.comment)
             _audit(actor, "rate", case, f"评价{rating.get_score_display()}", request)
     except IntegrityError:
@@ -492,7 +492,7 @@ def follow_up_close(*, actor, rating: Rating, note: str, request=None) -> Rating
                 follow_up=FollowUp.DONE, follow_up_note=note[:500], follow_up_by=actor,
                 follow_up_at=timezone.now()):
             raise CaseConflict("该差评已回访。")
-        _event(rating.case, actor, EventKind.NOTE, "差评已回访", text=note, public=False)
+        add_event(rating.case, actor, EventKind.NOTE, "差评已回访", text=note, public=False)
         _audit(actor, "follow_up", rating.case, f"差评回访：{note}", request)
     rating.refresh_from_db()
     return rating

@@ -160,9 +160,9 @@ def detail(request, number: str):
     return render(request, "cases/detail.html", {
         "case": case, **page, "rows": catalogue.display_rows(case.item, case.form), "materials": materials,
         "steps": services.allowed_transitions(request.user, case), "choices": _return_choices(case),
-        "can_handle": services._staff_may(request.user, case, PERM_HANDLE),
-        "can_extend": services._staff_may(request.user, case, "cases.extend_deadline"),
-        "can_edit": case.state in services.EDITABLE_STATES and services._may_act_as_applicant(request.user, case),
+        "can_handle": services.staff_may(request.user, case, PERM_HANDLE),
+        "can_extend": services.staff_may(request.user, case, "cases.extend_deadline"),
+        "can_edit": case.state in services.EDITABLE_STATES and services.may_act_as_applicant(request.user, case),
         "staff": staff, "step_names": {t.name: t for t in transitions_for(case.item).values()},
         "section": module_section(case, request.user, "desk"),
     })
@@ -204,14 +204,10 @@ def step(request, number: str, name: str):
                   "note": request.POST.get(f"note_{value}", "")}
                  for value in request.POST.getlist("fix") if ":" in value]
         fix = {"items": items, "note": request.POST.get("fix_note", "")}
-    try:
-        services.transition(actor=request.user, case=case, name=name, reason=request.POST.get("reason", ""),
-                            fix=fix, request=request)
-        step = transitions_for(case.item).get(name)
-        messages.success(request, f"{case.number}：{step.event_title if step else name}。")
-    except (ValidationError, PermissionDenied) as exc:
-        _flash(request, exc)
-    return _back(number)
+    step = transitions_for(case.item).get(name)
+    return perform(request, lambda: services.transition(
+        actor=request.user, case=case, name=name, reason=request.POST.get("reason", ""), fix=fix, request=request),
+        success=f"{case.number}：{step.event_title if step else name}。", then=reverse("cases:detail", args=[number]))
 
 
 @login_required

@@ -81,10 +81,9 @@ def enrol_by_id_number(*, actor, product: Product, id_number: str, request=None)
         number = idnumber.parse(id_number).value
     except idnumber.IdNumberError as exc:
         raise ValidationError({"id_number": f"身份证号无效：{exc}"}) from None
-    from gonghui.registry.models import Worker as W
+    from gonghui.registry.selectors import worker_search
 
-    worker = (W.objects.visible_to(actor).select_related("org")
-              .filter(id_bidx=pii.blind_index(number, purpose="id_number")).first())
+    worker = worker_search(user=actor, q=number).select_related("org").first()  # scoped, by the blind index
     if worker is None:
         raise ValidationError({"id_number": "您的管辖范围内没有这个身份证号的职工，请先在职工档案中登记。"})
     if Enrolment.objects.filter(product=product, worker=worker).exists():
@@ -208,7 +207,7 @@ def normalise_invoice_number(raw: str) -> str:
 def invoice_add(*, actor, case: Case, number: str, hospital: str, issued_on: str, amount, eligible,
                 request=None) -> ClaimInvoice:
     """The applicant (or the intake staff) lists an invoice while the case is a draft or returned."""
-    if not cases._may_act_as_applicant(actor, case):
+    if not cases.may_act_as_applicant(actor, case):
         raise PermissionDenied("只有申请人或代办人员可以填写发票。")
     if case.state not in cases.EDITABLE_STATES:
         raise cases.CaseConflict("办件审核期间不能修改发票。")
@@ -237,7 +236,7 @@ def invoice_add(*, actor, case: Case, number: str, hospital: str, issued_on: str
     with transaction.atomic():
         row = ClaimInvoice.objects.create(claim=claim, number=number, hospital=hospital.strip()[:60], issued_on=day,
                                           amount=total, eligible=part, eligible_claimed=part)
-        cases._event(case, actor, "edit", f"填写发票{number}", text=f"{hospital} {day} {total}元")
+        cases.add_event(case, actor, "edit", f"填写发票{number}", text=f"{hospital} {day} {total}元")
         audit.record(actor=actor, action="mutual_aid.invoice_add", obj=case, request=request,
                      summary=f"{case.number} 发票{number} {total}元")
     return row
@@ -245,7 +244,7 @@ def invoice_add(*, actor, case: Case, number: str, hospital: str, issued_on: str
 
 def invoice_remove(*, actor, invoice: ClaimInvoice, request=None) -> None:
     case = invoice.claim.case
-    if not cases._may_act_as_applicant(actor, case) or case.state not in cases.EDITABLE_STATES:
+    if not cases.may_act_as_applicant(actor, case) or case.state not in cases.EDITABLE_STATES:
         raise PermissionDenied("现在不能删除发票。")
     with transaction.atomic():
         invoice.delete()
@@ -256,7 +255,7 @@ def invoice_remove(*, actor, invoice: ClaimInvoice, request=None) -> None:
 def invoice_correct(*, actor, invoice: ClaimInvoice, eligible, reason: str, request=None) -> ClaimInvoice:
     """The reviewer corrects an eligible amount, with a reason, while the case is under review."""
     case = invoice.claim.case
-    if not cases._staff_may(actor, case, "cases.decide_case"):
+    if not cases.staff_may(actor, case, "cases.decide_case"):
         raise PermissionDenied("您没有审核更正的权限。")
     if case.state not in (State.ACCEPTED, State.IN_REVIEW):
         raise cases.CaseConflict("只有受理后、核准前可以更正金额。")
@@ -268,7 +267,7 @@ def invoice_correct(*, actor, invoice: ClaimInvoice, eligible, reason: str, requ
     with transaction.atomic():
         before = invoice.eligible
         ClaimInvoice.objects.filter(pk=invoice.pk).update(eligible=value, correction_reason=reason.strip()[:200])
-        cases._event(case, actor, "note", f"更正发票{invoice.number}可补助金额",
+        cases.add_event(case, actor, "note", f"更正发票{invoice.number}可补助金额",
                      text=f"{before} → {value}：{reason}", public=True)
         audit.record(actor=actor, action="mutual_aid.invoice_correct", obj=case, request=request,
                      summary=f"{case.number} 发票{invoice.number}可补助金额{before}→{value}：{reason}"[:300])
@@ -386,9 +385,9 @@ def payee_correct(*, actor, case: Case, bank_card: str, bank_name: str, request=
     kept["bank_card"] = secrets["bank_card"]
     new_form = {**case.form, "bank_card": form["bank_card"], "bank_name": form["bank_name"]}
     with transaction.atomic():
-        Case.objects.filter(pk=case.pk).update(form=new_form, form_secret=cases._seal_secrets(kept))
+        Case.objects.filter(pk=case.pk).update(form=new_form, form_secret=cases.seal_secrets(kept))
         Claim.objects.filter(pk=claim.pk).update(payment_problem="")
-        cases._event(case, actor, "edit", "更正收款账户", text=f"{form['bank_name']} {form['bank_card']}")
+        cases.add_event(case, actor, "edit", "更正收款账户", text=f"{form['bank_name']} {form['bank_card']}")
         audit.record(actor=actor, action="mutual_aid.payee_correct", obj=case, request=request,
                      summary=f"{case.number} 更正收款账户为{form['bank_card']}")
 
@@ -526,7 +525,7 @@ def batch_import_result(*, actor, batch: PaymentBatch, data: bytes, filename: st
             else:
                 reason = cell(cells, "失败原因") or "银行退回"
                 Claim.objects.filter(pk=line.claim_id).update(payment_problem=reason[:200])
-                cases._event(case, actor, "transition", "支付失败，请更正银行卡", text=reason)
+                cases.add_event(case, actor, "transition", "支付失败，请更正银行卡", text=reason)
                 from gonghui.cases import notify
 
                 notify.notify_applicant(case, "payment_failed", reason=reason)

@@ -51,14 +51,14 @@ def _plan_year(request) -> PlanYear:
 def case_section(case, user, surface: str) -> dict:
     claim = Claim.objects.filter(case=case).select_related("product__plan_year").first()
     invoices = list(claim.invoices.all()) if claim else []
-    editable = case.state in cases.EDITABLE_STATES and cases._may_act_as_applicant(user, case)
+    editable = case.state in cases.EDITABLE_STATES and cases.may_act_as_applicant(user, case)
     return {
         "template": f"mutual_aid/_{surface}_section.html", "claim": claim, "invoices": invoices,
         "total": sum((i.amount for i in invoices), Decimal("0")),
         "eligible_total": sum((i.eligible for i in invoices), Decimal("0")),
         "editable": editable,
         "can_correct": surface == "desk" and case.state in (State.ACCEPTED, State.IN_REVIEW)
-        and cases._staff_may(user, case, "cases.decide_case"),
+        and cases.staff_may(user, case, "cases.decide_case"),
         "preview": _preview(claim) if claim and claim.product_id and claim.subsidy is None and surface == "desk"
         else None,
         "needs_payee": surface == "m" and claim is not None and bool(claim.payment_problem)
@@ -85,29 +85,23 @@ def archive_entries(worker, user):
 
 
 def _invoice_post(request, case, back: str):
+    """Add, remove or (the reviewer) correct an invoice of the claim: one posted action each."""
     action = request.POST.get("action", "add")
-    try:
+    post = request.POST
+    if action in ("remove", "correct"):
+        invoice = ClaimInvoice.objects.filter(claim__case=case, pk=post.get("invoice") or 0).first()
+        if invoice is None:
+            raise Http404("发票不存在")
         if action == "remove":
-            invoice = ClaimInvoice.objects.filter(claim__case=case, pk=request.POST.get("invoice") or 0).first()
-            if invoice is None:
-                raise Http404("发票不存在")
-            services.invoice_remove(actor=request.user, invoice=invoice, request=request)
-        elif action == "correct":
-            invoice = ClaimInvoice.objects.filter(claim__case=case, pk=request.POST.get("invoice") or 0).first()
-            if invoice is None:
-                raise Http404("发票不存在")
-            services.invoice_correct(actor=request.user, invoice=invoice, eligible=request.POST.get("eligible", ""),
-                                     reason=request.POST.get("reason", ""), request=request)
-            messages.success(request, "已更正可补助金额。")
-        else:
-            services.invoice_add(actor=request.user, case=case, number=request.POST.get("number", ""),
-                                 hospital=request.POST.get("hospital", ""),
-                                 issued_on=request.POST.get("issued_on", ""), amount=request.POST.get("amount", ""),
-                                 eligible=request.POST.get("eligible", ""), request=request)
-            messages.success(request, "发票已添加。")
-    except (ValidationError, PermissionDenied) as exc:
-        _flash(request, exc)
-    return redirect(back)
+            return perform(request, lambda: services.invoice_remove(actor=request.user, invoice=invoice,
+                                                                    request=request), success="", then=back)
+        return perform(request, lambda: services.invoice_correct(
+            actor=request.user, invoice=invoice, eligible=post.get("eligible", ""), reason=post.get("reason", ""),
+            request=request), success="已更正可补助金额。", then=back)
+    return perform(request, lambda: services.invoice_add(
+        actor=request.user, case=case, number=post.get("number", ""), hospital=post.get("hospital", ""),
+        issued_on=post.get("issued_on", ""), amount=post.get("amount", ""), eligible=post.get("eligible", ""),
+        request=request), success="发票已添加。", then=back)
 
 
 @login_required
