@@ -192,9 +192,15 @@ CACHES = {
         "TIMEOUT": 3600,
     }
 }
+# API rate limits count every request: a file-cache write per request (a rename) cost more than the whole
+# answer (make bench). Without Redis they count in each server process's memory, so with N gunicorn
+# workers a token may make up to N times its allowance; several app servers set REDIS_URL and share one
+# exact count.
+CACHES["ratelimit"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
 if os.environ.get("REDIS_URL"):
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                          "LOCATION": os.environ["REDIS_URL"]}
+    CACHES["ratelimit"] = CACHES["default"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -162,3 +162,29 @@ def client_for(user):
 @pytest.mark.parametrize("url", ["/m/services/", "/m/services/driving_exam/"])
 def test_the_catalogue_is_public(client, db, url):
     assert client.get(url).status_code == 200
+
+
+def test_queue_pages_follow_the_queue_order_to_the_last_page(submitted, login, monkeypatch, staff):
+    """The queue reads a page's ids from the index and then their rows: every case comes once, in the
+    queue's order (overdue first, nearest deadline, then number), across pages, on the page and in the API."""
+    from gonghui.cases import views
+    from gonghui.cases.models import Urgency
+
+    cases = [submitted(name) for name in ("王芳", "李强", "王芳", "李强", "王芳")]
+    # colours and deadlines as the daily sweep leaves them: two overdue, one amber, two green
+    for case, (urgency, day) in zip(cases, [(2, 9), (0, 3), (1, 5), (0, 1), (2, 8)], strict=True):
+        Case.objects.filter(pk=case.pk).update(urgency=urgency, due_on=f"2026-03-{day:02d}")
+    expected = list(Case.objects.filter(pk__in=[c.pk for c in cases]).order_by("urgency", "due_on", "id")
+                    .values_list("number", flat=True))
+    assert Case.objects.get(number=expected[0]).urgency == Urgency.RED
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    client = login("qingyang_staff")
+    shown = []
+    for page in (1, 2, 3):
+        html = client.get(f"/desk/cases/?page={page}").content.decode()
+        assert "共 5 件" in html
+        shown += sorted((html.index(n), n) for n in expected if n in html)
+    assert [n for _at, n in shown] == expected
+    api = client.get("/api/v1/cases?page_size=2&page=2").json()
+    assert api["count"] == 5 and [c["number"] for c in api["items"]] == expected[2:4]
+    assert api["items"][0]["applicant"] and api["items"][0]["item_name"] == cases[0].item.name

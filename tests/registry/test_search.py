@@ -87,3 +87,24 @@ def test_every_search_uses_an_index(people, kind, query_of):
         # PostgreSQL chooses by statistics; on 2,400 rows it may still prefer an index on any joined table,
         # but never a full scan of the workers for a selective predicate
         assert "Seq Scan on registry_worker" not in plan, plan
+
+
+def test_a_broad_pinyin_prefix_lists_the_first_matches_in_the_users_scope(registry, staff, monkeypatch, client):
+    """A few letters match tens of thousands of names in a city: the search stops at a cap, counted in
+    the user's own scope (a town's staff still find their own people), and the page says so."""
+    from gonghui.registry import selectors
+
+    monkeypatch.setattr(selectors, "PINYIN_MATCHES_MAX", 3)
+    city, town = staff["city_staff"], staff["qingyang_staff"]
+    everyone = Worker.objects.filter(name__startswith="王")
+    assert everyone.count() > 3 and everyone.visible_to(town).count() >= 3
+    # three keys read: the first workers in pinyin order (one with two keys, wbd… and wang…, counts twice)
+    assert 1 <= worker_search(user=city, q="w").count() <= 3
+    found = list(worker_search(user=town, q="w"))
+    assert found and set(found) <= set(Worker.objects.visible_to(town))
+    assert worker_search(user=town, q="wz").count() <= 3
+    client.force_login(city)
+    page = client.post("/desk/workers/", {"q": "w"}, follow=True).content.decode()
+    assert "只列出按拼音排在前面的一部分" in page
+    page = client.post("/desk/workers/", {"q": max(name_keys(found[0].name), key=len)}, follow=True).content.decode()
+    assert found[0].name in page and "只列出" not in page

@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import secrets
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -77,6 +77,7 @@ def token_check(raw: str) -> ApiToken | None:
 
 def rate_limited(row: ApiToken) -> bool:
     """True when the token made more than its per-minute allowance in the current minute."""
+    cache = caches["ratelimit"]  # settings.CACHES: Redis when shared, else this process's memory
     key = f"api-rate:{row.prefix}:{int(timezone.now().timestamp() // 60)}"
     if cache.add(key, 1, 90):
         count = 1

@@ -80,6 +80,11 @@ class CaseOut(Schema):
         return obj.urgency_class
 
 
+# the columns CaseOut reads (the list leaves out the form, the result and the items' guides)
+LIST_FIELDS = ("number", "item__code", "item__name", "state", "applicant__name", "org__name", "org__short_name",
+               "created_at", "submitted_at", "due_on", "urgency", "missed_deadline")
+
+
 class ClockOut(Schema):
     key: str
     label: str
@@ -149,7 +154,7 @@ class TransitionIn(Schema):
 
 def _detail(request, case: Case) -> dict:
     """The case as JSON (the shape ``CaseDetail`` documents), built once for answers and stored replays."""
-    page = selectors.case_page(case)
+    page = selectors.case_files(case)
     return {
         **CaseOut.from_orm(case).model_dump(mode="json"),
         "form": case.form, "fix_list": case.fix_list, "reason": case.reason, "result": case.result,
@@ -171,8 +176,7 @@ def _case(request, number: str) -> Case:
             return selectors.case_get(user=request.user, number=number)
         except Http404:
             pass
-    case = selectors.my_case_get(user=request.user, number=number)
-    return Case.objects.select_related("item", "applicant", "org").get(pk=case.pk)
+    return selectors.my_case_get(user=request.user, number=number)
 
 
 @router.get("/service-items", response=list[ItemOut], summary="服务事项目录")
@@ -200,7 +204,8 @@ def list_cases(request, item: str = "", state: str = "open", urgency: str = "", 
     if _is_staff(request):
         return selectors.queue(user=request.user, item=item, state=state, urgency=urgency,
                                town=str(town_id or ""), mine=mine, q=q)
-    cases = selectors.my_cases(user=request.user, with_progress=False).select_related("applicant", "org")
+    cases = selectors.my_cases(user=request.user, with_progress=False).select_related("applicant", "org").only(
+        *LIST_FIELDS)
     return cases.filter(state=state) if state not in ("open", "all", "") else cases
 
 

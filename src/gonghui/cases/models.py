@@ -175,7 +175,9 @@ class Case(models.Model):
         ordering = ["-pk"]
         indexes = [
             models.Index(fields=["urgency", "due_on", "id"], name="case_queue_order"),
-            models.Index(fields=["org", "state"], name="case_org_state"),
+            # a centre's queue: its scope (org IN subtree), the state filter, the colour and the order, all
+            # read from this index alone (the page's rows are fetched by id afterwards: selectors.LatePage)
+            models.Index(fields=["org", "state", "urgency", "due_on", "id"], name="case_org_queue"),
             models.Index(fields=["applicant", "created_at"], name="case_applicant"),
         ]
         permissions = [

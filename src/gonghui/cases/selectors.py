@@ -49,8 +49,41 @@ def item_get(code: str) -> ServiceItem:
     return item
 
 
+class LatePage:
+    """An ordered case list that reads a page in two steps: the page's ids from the queue index alone
+    (``(org, state, urgency, due_on, id)`` covers the scope, the filters and the order), then only those
+    rows with their joins. Joining the applicant, item and organisation before the sort made the database
+    join a town's whole history (the bench: 70,000 cases) to show 30. Sliceable and countable, so Django's
+    Paginator and ninja's pagination take it like a queryset."""
+
+    ordered = True
+
+    def __init__(self, cases: QuerySet[Case], *related: str):
+        self._cases = cases
+        self._related = related
+
+    def all(self) -> LatePage:
+        return self
+
+    def count(self) -> int:
+        return self._cases.order_by().count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index:index + 1][0]
+        ids = list(self._cases.values_list("pk", flat=True)[index])
+        rows = Case.objects.select_related(*self._related).in_bulk(ids)
+        return [rows[pk] for pk in ids if pk in rows]
+
+
 def queue(*, user, item: str = "", state: str = OPEN, urgency: str = "", town: str = "", mine: bool = False,
-          q: str = "") -> QuerySet[Case]:
+          q: str = "") -> LatePage:
     """The one queue: the user's scope, filtered; overdue first, then the nearest deadline."""
     cases = Case.objects.visible_to(user)
     if state == OPEN or not state:
@@ -69,7 +102,7 @@ def queue(*, user, item: str = "", state: str = OPEN, urgency: str = "", town: s
     if q:
         cases = cases.filter(number__startswith=q.strip().upper()[:24]) | cases.filter(
             applicant__name__startswith=q.strip()[:20])
-    return cases.select_related("item", "applicant", "org", "assigned_to").order_by("urgency", "due_on", "id")
+    return LatePage(cases.order_by("urgency", "due_on", "id"), "item", "applicant", "org", "assigned_to")
 
 
 def case_get(*, user, number: str) -> Case:
@@ -81,11 +114,18 @@ def case_get(*, user, number: str) -> Case:
     return case
 
 
-def case_page(case: Case) -> dict:
-    """What the case page shows beside the case itself: clocks, attachments, the whole timeline."""
+def case_files(case: Case) -> dict:
+    """The case's clocks and attachments (what the API's case detail shows beside the case)."""
     return {
         "clocks": list(CaseClock.objects.filter(case=case)),
         "attachments": list(Attachment.objects.filter(case=case).select_related("uploaded_by")),
+    }
+
+
+def case_page(case: Case) -> dict:
+    """What the case page shows beside the case itself: clocks, attachments, the whole timeline."""
+    return {
+        **case_files(case),
         "events": list(CaseEvent.objects.filter(case=case).select_related("actor")),
         "rating": Rating.objects.filter(case=case).first(),
     }
@@ -105,7 +145,7 @@ def my_cases(*, user, with_progress: bool = True) -> QuerySet[Case]:
 
 def my_case_get(*, user, number: str) -> Case:
     worker = worker_of(user)
-    case = (Case.objects.filter(applicant=worker, number=number).select_related("item", "org").first()
+    case = (Case.objects.filter(applicant=worker, number=number).select_related("item", "org", "applicant").first()
             if worker else None)
     if case is None:
         raise Http404("办件不存在")

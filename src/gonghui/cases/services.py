@@ -63,22 +63,25 @@ class CaseConflict(ValidationError):
 # --- who is who --------------------------------------------------------------------------------------
 
 def worker_of(user) -> Worker | None:
-    """The registry record a signed-in worker is bound to, or None."""
+    """The registry record a signed-in worker is bound to, or None (one query, then kept on the user
+    object for the rest of the request, as Django keeps its permission cache)."""
     if user is None or not user.is_authenticated:
         return None
-    account = WorkerAccount.objects.filter(user=user, status=BindingStatus.BOUND).only("worker_id").first()
-    if account is None or account.worker_id is None:
-        return None
-    return Worker.objects.select_related("org").get(pk=account.worker_id)
+    if not hasattr(user, "_bound_worker"):
+        account = (WorkerAccount.objects.filter(user=user, status=BindingStatus.BOUND, worker__isnull=False)
+                   .select_related("worker__org").first())
+        user._bound_worker = account.worker if account else None
+    return user._bound_worker
 
 
 def is_applicant(user, case: Case) -> bool:
-    return (user is not None and user.is_authenticated and WorkerAccount.objects.filter(
-        user=user, worker_id=case.applicant_id, status=BindingStatus.BOUND).exists())
+    worker = worker_of(user)
+    return worker is not None and worker.pk == case.applicant_id
 
 
 def staff_may(user, case: Case, perm: str) -> bool:
-    return bool(perm) and user.has_perm(perm) and in_scope(user, case.org.path, perm)
+    # the scope first: it is read from the role grants already loaded, has_perm may query
+    return bool(perm) and in_scope(user, case.org.path, perm) and user.has_perm(perm)
 
 
 def _require_staff(user, case: Case, perm: str, what: str) -> None:

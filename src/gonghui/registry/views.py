@@ -102,6 +102,7 @@ def worker_list(request):
     return render(request, "registry/worker_list.html", {
         "page": page, "filters": filters, "tags": Tag.objects.order_by("name"),
         "echo_q": "" if sensitive else filters["q"],
+        "capped": selectors.pinyin_search_capped(user=request.user, **filters),
         "shown_q": (pii.mask_id(value) if kind == "id" else pii.mask_phone(value)) if sensitive else filters["q"],
         "can_export_full": request.user.has_perm(services.PERM_EXPORT_PII),
     })
