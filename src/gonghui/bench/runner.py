@@ -199,6 +199,7 @@ def _client(user) -> Client:
 def _page(client, url: str, runs: int) -> tuple[float, float, int]:
     counts = set()
     times = []
+    client.get(url)  # warm-up, not timed: the process's first request of a page compiles its templates
     for _ in range(runs):
         with CaptureQueriesContext(connection) as ctx:
             started = time.perf_counter()

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
 from gonghui.core import pii
 from gonghui.orgs.models import Org
-from gonghui.orgs.scoping import ScopedQuerySet, scope_paths, subtree_q
+from gonghui.orgs.scoping import ScopedQuerySet
 from gonghui.registry.models import Worker
 
 
@@ -118,22 +117,11 @@ class CaseCounter(models.Model):
 
 class CaseQuerySet(ScopedQuerySet):
     """Cases are scoped by their handling organisation's id: ``org_id IN (the subtree's ids)``, which the
-    (org, state) index answers, instead of a join on the organisation's path, which made SQLite read all
+    queue index answers, instead of a join on the organisation's path, which made SQLite read all
     1.5 million cases of the bench's city for a town's queue."""
 
     scope_field = "org__path"
-
-    def within(self, path: str):
-        return self.filter(org_id__in=Org.objects.filter(subtree_q(path, using=self.db)).values("pk"))
-
-    def visible_to(self, user, perm: str | None = None):
-        paths = scope_paths(user, perm or "cases.view_case")
-        if not paths:
-            return self.none()
-        condition = Q()
-        for path in paths:
-            condition |= subtree_q(path, using=self.db)
-        return self.filter(org_id__in=Org.objects.filter(condition).values("pk"))
+    scope_by_id = "org_id"
 
     def open(self):
         return self.exclude(state__in=[*CLOSED_STATES, State.DRAFT])

@@ -63,23 +63,50 @@ def scope_path(user) -> str | None:
     return min(paths, key=len) if paths else None
 
 
+def subtree_org_ids(paths: list[str], using: str = "default") -> models.QuerySet:
+    """The ids of the organisations in the subtrees at ``paths`` (a subquery for ``org_id__in``)."""
+    from .models import Org
+
+    condition = Q()
+    for path in paths:
+        condition |= subtree_q(path, using=using)
+    return Org.objects.using(using).filter(condition).values("pk") if paths else Org.objects.none().values("pk")
+
+
 class ScopedQuerySet(models.QuerySet):
     """A queryset that knows which path field places each row in the union tree."""
 
     #: the lookup path from this model to the org's materialised path, e.g. ``"org__path"``
     scope_field: str = "org__path"
+    #: for a large table, the foreign key to the org: the scope is then ``org_id IN (the subtree's ids)``, a
+    #: membership test on the row's own column, instead of a join on the path. With the join, SQLite's
+    #: planner drove a city-wide search from the organisations to every one of their 700,000 workers
+    #: (make bench: a name search went from 2 ms to a second once the tables had statistics).
+    scope_by_id: str = ""
 
-    def within(self, path: str):
-        """Rows in the subtree at ``path`` (regardless of who asks)."""
-        return self.filter(subtree_q(path, self.scope_field, using=self.db))
-
-    def visible_to(self, user, perm: str | None = None):
-        """Rows in the subtrees where the user holds ``perm`` (default: the model's view permission)."""
-        perm = perm or f"{self.model._meta.app_label}.view_{self.model._meta.model_name}"
-        paths = scope_paths(user, perm)
-        if not paths:
-            return self.none()
+    def _in_subtrees(self, paths: list[str], *, as_filter: bool = False):
+        if self.scope_by_id:
+            if as_filter:  # "org_id + 0": the same test, but no index on it for the planner to start from
+                return self.alias(_scope_org=models.F(self.scope_by_id) + 0).filter(
+                    _scope_org__in=subtree_org_ids(paths, using=self.db))
+            return self.filter(**{f"{self.scope_by_id}__in": subtree_org_ids(paths, using=self.db)})
         condition = Q()
         for path in paths:
             condition |= subtree_q(path, self.scope_field, using=self.db)
         return self.filter(condition)
+
+    def within(self, path: str):
+        """Rows in the subtree at ``path`` (regardless of who asks)."""
+        return self._in_subtrees([path])
+
+    def visible_to(self, user, perm: str | None = None, *, as_filter: bool = False):
+        """Rows in the subtrees where the user holds ``perm`` (default: the model's view permission).
+
+        ``as_filter``: the rows are found by another index (a search key) and the scope is tested on each;
+        SQLite's planner, once it has statistics, otherwise starts from the scope's organisations and
+        reads every row of the subtree (make bench: a name search of the city took a second)."""
+        perm = perm or f"{self.model._meta.app_label}.view_{self.model._meta.model_name}"
+        paths = scope_paths(user, perm)
+        if not paths:
+            return self.none()
+        return self._in_subtrees(paths, as_filter=as_filter)

@@ -78,6 +78,7 @@ class Gender(models.TextChoices):
 
 class WorkerQuerySet(ScopedQuerySet):
     scope_field = "org__path"
+    scope_by_id = "org_id"
 
 
 class Worker(models.Model):

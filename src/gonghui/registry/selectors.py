@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from gonghui.core import idnumber, pii
-from gonghui.orgs.scoping import scope_paths, subtree_q
+from gonghui.orgs.scoping import scope_paths, subtree_org_ids
 
 from .models import Employment, Enterprise, ImportJob, Worker, WorkerNameKey
 from .names import normalise_query
@@ -45,14 +45,14 @@ def classify_query(q: str) -> tuple[str, str]:
 def worker_search(*, user, q: str = "", enterprise_id: int | None = None, tag: str | None = None,
                   org=None) -> QuerySet[Worker]:
     """Workers in the user's subtree matching ``q`` — every branch an indexed lookup, never a scan."""
-    qs = Worker.objects.visible_to(user)
+    kind, value = classify_query(q)
+    qs = Worker.objects.visible_to(user, as_filter=kind in ("name", "pinyin"))
     if org is not None:
         qs = qs.within(org.path)
     if enterprise_id:
         qs = qs.filter(enterprise_id=enterprise_id)
     if tag:
         qs = qs.filter(tags__code=tag)
-    kind, value = classify_query(q)
     if kind == "id":
         try:
             value = idnumber.parse(value).value
@@ -65,8 +65,8 @@ def worker_search(*, user, q: str = "", enterprise_id: int | None = None, tag: s
         qs = qs.filter(phone=value) if len(value) == 11 else qs.filter(_prefix_q("phone", value))
     elif kind == "pinyin":
         qs = qs.filter(pk__in=_pinyin_matches(user, value, org=org, enterprise_id=enterprise_id))
-    elif kind == "name":
-        qs = qs.filter(_prefix_q("name", value))
+    elif kind == "name":  # in name order: a walk of the name index that stops at the page
+        return qs.filter(_prefix_q("name", value)).select_related("enterprise").order_by("name", "pk")
     return qs.select_related("enterprise").order_by("pk")
 
 
@@ -79,13 +79,11 @@ PINYIN_MATCHES_MAX = 1000
 def _pinyin_matches(user, value: str, *, org=None, enterprise_id: int | None = None) -> QuerySet:
     """The workers of the first ``PINYIN_MATCHES_MAX`` name keys in the user's scope that start with
     ``value``: a walk of the key index in order, scoped on the way, that stops at the cap."""
-    keys = WorkerNameKey.objects.filter(_prefix_q("key", value))
-    scope = Q()
-    for path in scope_paths(user, "registry.view_worker"):
-        scope |= subtree_q(path, "worker__org__path")
-    keys = keys.filter(scope) if scope else keys.none()
+    # "org_id + 0": the scope is tested on each key's worker, the walk starts from the key index
+    keys = WorkerNameKey.objects.alias(_org=F("worker__org_id") + 0).filter(
+        _prefix_q("key", value), _org__in=subtree_org_ids(scope_paths(user, "registry.view_worker")))
     if org is not None:
-        keys = keys.filter(subtree_q(org.path, "worker__org__path"))
+        keys = keys.filter(_org__in=subtree_org_ids([org.path]))
     if enterprise_id:
         keys = keys.filter(worker__enterprise_id=enterprise_id)
     return keys.order_by("key").values("worker_id")[:PINYIN_MATCHES_MAX]
