@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import math
 import sys
 import threading
 import time
@@ -53,7 +54,7 @@ def run(base: str, paths: list[str], total: int, concurrency: int, token: str = 
     seconds = time.perf_counter() - started
     latencies.sort()
     return {"rps": len(latencies) / seconds, "p50": latencies[len(latencies) // 2],
-            "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], "errors": errors[0],
+            "p99": latencies[max(0, math.ceil(len(latencies) * 0.99) - 1)], "errors": errors[0],
             "requests": len(latencies)}
 
 

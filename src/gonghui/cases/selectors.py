@@ -7,7 +7,7 @@ number of queries whatever the number of rows (related rows are joined or prefet
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
 
 from gonghui.orgs.models import Org
@@ -57,10 +57,13 @@ class LatePage:
     Paginator and ninja's pagination take it like a queryset."""
 
     ordered = True
+    #: from this row on, a page is read from the scope's index and sorted (see ``__getitem__``)
+    DEEP = 300
 
-    def __init__(self, cases: QuerySet[Case], *related: str):
+    def __init__(self, cases: QuerySet[Case], *related: str, order: tuple[str, ...] = ("urgency", "due_on", "id")):
         self._cases = cases
         self._related = related
+        self._order = order
 
     def all(self) -> LatePage:
         return self
@@ -77,7 +80,15 @@ class LatePage:
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index:index + 1][0]
-        ids = list(self._cases.values_list("pk", flat=True)[index])
+        # The first pages walk the (urgency, due_on, id) index in order and stop after the page. Deeper
+        # pages would walk ever more of the city's cases to skip the offset, so there the first sort key is
+        # written "urgency + 0": the planner then reads the scope from the (org, state, urgency, due_on, id)
+        # index and sorts it — bounded by the size of the user's scope, not the city's (make bench: a
+        # town's page 200 in 1.5 million cases, 150 ms → 20 ms).
+        cases = self._cases.order_by(*self._order)
+        if (index.start or 0) >= self.DEEP:
+            cases = cases.order_by(F(self._order[0]) + 0, *self._order[1:])
+        ids = list(cases.values_list("pk", flat=True)[index])
         rows = Case.objects.select_related(*self._related).in_bulk(ids)
         return [rows[pk] for pk in ids if pk in rows]
 
@@ -102,7 +113,7 @@ def queue(*, user, item: str = "", state: str = OPEN, urgency: str = "", town: s
     if q:
         cases = cases.filter(number__startswith=q.strip().upper()[:24]) | cases.filter(
             applicant__name__startswith=q.strip()[:20])
-    return LatePage(cases.order_by("urgency", "due_on", "id"), "item", "applicant", "org", "assigned_to")
+    return LatePage(cases, "item", "applicant", "org", "assigned_to")
 
 
 def case_get(*, user, number: str) -> Case:
@@ -183,11 +194,13 @@ def queue_counts(*, user) -> dict[str, int]:
     """The workbench's figures: open cases by deadline colour, in the user's scope (one query)."""
     from django.db.models import Count
 
-    rows = (Case.objects.visible_to(user).filter(state__in=QUEUE_STATES).values("urgency")
+    # grouped by "urgency + 0": counted from the scope's (org, state, urgency, …) index; grouped by the bare
+    # column, SQLite walked the (urgency, due_on, id) index over the whole city (make bench: 620 ms)
+    rows = (Case.objects.visible_to(user).filter(state__in=QUEUE_STATES).values(colour=F("urgency") + 0)
             .annotate(n=Count("id")))
     counts = {u.name.lower(): 0 for u in Urgency}
     for row in rows:
-        counts[Urgency(row["urgency"]).name.lower()] = row["n"]
+        counts[Urgency(row["colour"]).name.lower()] = row["n"]
     return counts
 
 
