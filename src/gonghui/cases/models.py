@@ -122,6 +122,7 @@ class CaseQuerySet(ScopedQuerySet):
 
     scope_field = "org__path"
     scope_by_id = "org_id"
+    scope_inline_ids = True
 
     def open(self):
         return self.exclude(state__in=[*CLOSED_STATES, State.DRAFT])

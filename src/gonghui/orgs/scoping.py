@@ -63,14 +63,28 @@ def scope_path(user) -> str | None:
     return min(paths, key=len) if paths else None
 
 
-def subtree_org_ids(paths: list[str], using: str = "default") -> models.QuerySet:
-    """The ids of the organisations in the subtrees at ``paths`` (a subquery for ``org_id__in``)."""
+#: up to this many organisations, PostgreSQL gets the subtree's ids as a list (see ``subtree_org_ids``)
+INLINE_IDS_MAX = 2000
+
+
+def subtree_org_ids(paths: list[str], using: str = "default", *, inline: bool = False):
+    """The ids of the organisations in the subtrees at ``paths``: a subquery for ``org_id__in``, or with
+    ``inline`` on PostgreSQL, the ids themselves (one indexed query first). Given the subquery, PostgreSQL
+    hash-joined a town's 417 organisations with every open case of the city found by the state index
+    (make bench: 200 ms); given the ids, it reads the town's cases from the (org, state, …) index."""
     from .models import Org
 
+    if not paths:
+        return Org.objects.none().values("pk")
     condition = Q()
     for path in paths:
         condition |= subtree_q(path, using=using)
-    return Org.objects.using(using).filter(condition).values("pk") if paths else Org.objects.none().values("pk")
+    ids = Org.objects.using(using).filter(condition).values("pk")
+    if inline and connections[using].vendor == "postgresql":
+        listed = list(ids.values_list("pk", flat=True)[:INLINE_IDS_MAX + 1])
+        if len(listed) <= INLINE_IDS_MAX:
+            return listed
+    return ids
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -83,13 +97,16 @@ class ScopedQuerySet(models.QuerySet):
     #: planner drove a city-wide search from the organisations to every one of their 700,000 workers
     #: (make bench: a name search went from 2 ms to a second once the tables had statistics).
     scope_by_id: str = ""
+    #: scope by a list of ids rather than a subquery on PostgreSQL (``subtree_org_ids``)
+    scope_inline_ids: bool = False
 
     def _in_subtrees(self, paths: list[str], *, as_filter: bool = False):
         if self.scope_by_id:
             if as_filter:  # "org_id + 0": the same test, but no index on it for the planner to start from
                 return self.alias(_scope_org=models.F(self.scope_by_id) + 0).filter(
                     _scope_org__in=subtree_org_ids(paths, using=self.db))
-            return self.filter(**{f"{self.scope_by_id}__in": subtree_org_ids(paths, using=self.db)})
+            return self.filter(**{f"{self.scope_by_id}__in": subtree_org_ids(
+                paths, using=self.db, inline=self.scope_inline_ids)})
         condition = Q()
         for path in paths:
             condition |= subtree_q(path, self.scope_field, using=self.db)

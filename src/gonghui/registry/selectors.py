@@ -25,6 +25,16 @@ def _prefix_q(field: str, value: str) -> Q:
     return Q(**{f"{field}__startswith": value})
 
 
+def _pinyin_prefix_q(field: str, value: str) -> Q:
+    """``field`` starts with ``value`` for keys of the letters a–z: the range [value, the next prefix), which
+    a plain index answers in order on either database (PostgreSQL's LIKE needs its pattern index, which
+    cannot give the order)."""
+    stem = value.rstrip("z")
+    if not stem:
+        return Q(**{f"{field}__gte": value})
+    return Q(**{f"{field}__gte": value, f"{field}__lt": stem[:-1] + chr(ord(stem[-1]) + 1)})
+
+
 def classify_query(q: str) -> tuple[str, str]:
     """What a search box entry is: ('id', value), ('last4', …), ('phone', …), ('pinyin', …), ('name', …)."""
     text = idnumber.clean(q)
@@ -65,8 +75,11 @@ def worker_search(*, user, q: str = "", enterprise_id: int | None = None, tag: s
         qs = qs.filter(phone=value) if len(value) == 11 else qs.filter(_prefix_q("phone", value))
     elif kind == "pinyin":
         qs = qs.filter(pk__in=_pinyin_matches(user, value, org=org, enterprise_id=enterprise_id))
-    elif kind == "name":  # in name order: a walk of the name index that stops at the page
-        return qs.filter(_prefix_q("name", value)).select_related("enterprise").order_by("name", "pk")
+    elif kind == "name":
+        # SQLite: in name order, a walk of the name index that stops at the page; PostgreSQL finds the
+        # names through its pattern index (LIKE), which cannot give the order, and sorts the few matches
+        order = ("name", "pk") if connection.vendor == "sqlite" else ("pk",)
+        return qs.filter(_prefix_q("name", value)).select_related("enterprise").order_by(*order)
     return qs.select_related("enterprise").order_by("pk")
 
 
@@ -81,7 +94,7 @@ def _pinyin_matches(user, value: str, *, org=None, enterprise_id: int | None = N
     ``value``: a walk of the key index in order, scoped on the way, that stops at the cap."""
     # "org_id + 0": the scope is tested on each key's worker, the walk starts from the key index
     keys = WorkerNameKey.objects.alias(_org=F("worker__org_id") + 0).filter(
-        _prefix_q("key", value), _org__in=subtree_org_ids(scope_paths(user, "registry.view_worker")))
+        _pinyin_prefix_q("key", value), _org__in=subtree_org_ids(scope_paths(user, "registry.view_worker")))
     if org is not None:
         keys = keys.filter(_org__in=subtree_org_ids([org.path]))
     if enterprise_id:
