@@ -7,6 +7,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 PYTEST_ARGS ?=
+TEST_WORKERS ?= auto
 
 .PHONY: demo serve test e2e lint bench constraints vendor clean help
 
@@ -39,7 +40,7 @@ serve: $(VENV)/.installed-base
 	$(BIN)/python -m gonghui serve --port $(PORT)
 
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest --ignore=tests/e2e -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --ignore=tests/e2e -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 e2e: $(VENV)/.installed-e2e
 	$(BIN)/python -m pytest tests/e2e -q $(PYTEST_ARGS)

@@ -17,3 +17,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"gonghui-test-{os.getpid()}.sqlite3")}
+
+# Argon2 costs ~50 ms a hash by design; the demo city hashes every demo account's password. The tests
+# hash with MD5 unless they test the hashing itself (tests/orgs/test_demo_city.py asks for Argon2).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405

@@ -185,7 +185,8 @@ RULES = {
     "mutual_aid_m:coverage": SignedIn(login="/m/login/"),
     "mutual_aid_m:invoices": Scoped(case_target(), method="post", data={"number": "123456"}),
     "mutual_aid_m:payee": Scoped(case_target(), method="post", data={"bank_card": "6222021402000000001"}),
-    "dash:mutual_aid": SIGNED_IN,
+    "mutual_aid_dash:figures": SIGNED_IN,
+    "dash:home": SIGNED_IN,
 }
 
 

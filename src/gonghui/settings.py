@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "gonghui.mutual_aid",
     "gonghui.desk",
     "gonghui.portal",
+    "gonghui.dash",
 ]
 
 MIDDLEWARE = [

@@ -71,7 +71,7 @@ def test_a_deadline_is_extended_once_with_a_reason_the_applicant_is_told(submitt
     finish = _clock(case, "finish")
     assert finish.due_on == dt.date(2026, 3, 16) and finish.extension_by == reviewer
     message = Message.objects.get(recipient=worker_user("王芳"), title="办理时限延长")
-    assert "延长5天" in message.body and "铁路部门放票推迟" in message.body
+    assert "延长5个工作日" in message.body and "铁路部门放票推迟" in message.body
     with pytest.raises(ValidationError, match="只能延长一次"):
         services.extend_deadline(actor=reviewer, case=case, clock_key="finish", days=2, reason="再延")
 
@@ -122,11 +122,13 @@ def test_the_daily_digest_tells_the_centre_and_its_parent_once_a_day(submitted, 
 
 
 def test_a_clock_in_calendar_days(ticket, submitted, today):
-    """Where a law says days (petitions), every day counts, holidays included."""
+    """Where a law says days (petitions), every day counts, holidays included; but a period whose last day
+    is a rest day or public holiday ends on the first working day after it (Civil Code Art. 203)."""
     ticket.clocks = [{"key": "finish", "label": "办结期限", "days": 10, "unit": "calendar"}]
     ticket.save()
     today(dt.date(2026, 2, 13))
     case = submitted()
-    assert _clock(case, "finish").due_on == dt.date(2026, 2, 23)
+    # 10 days from 13 February is the 23rd, the last day of the Spring Festival holiday: the 24th
+    assert _clock(case, "finish").due_on == dt.date(2026, 2, 24)
     stored = Case.objects.get(pk=case.pk)
-    assert stored.amber_on == dt.date(2026, 2, 21)  # a third of 10 days, capped at clocks.AMBER_DAYS
+    assert stored.amber_on == dt.date(2026, 2, 22)  # a third of 10 days, capped at clocks.AMBER_DAYS

@@ -213,23 +213,32 @@ def test_rating_and_a_poor_one_opens_a_follow_up(submitted, staff, worker_user):
     assert list(selectors.follow_ups(user=clerk)) == []
 
 
-def test_a_module_adds_hooks_by_registration(submitted, staff, ticket):
+def test_a_module_attaches_a_handler_by_registration(submitted, staff, ticket, worker_user, people):
     """Eligibility before submit and a calculation at approval, registered, not copied."""
-    from gonghui.cases import catalogue
+    from gonghui.cases.registry import Handler, registry
 
-    def eligibility(case):
-        if case.form.get("to_station") == "拉萨站":
-            raise ValidationError("该线路暂不提供代购。")
+    class Tickets(Handler):
+        def eligibility(self, case):
+            if case.form.get("to_station") == "拉萨站":
+                raise ValidationError("该线路暂不提供代购。")
 
-    try:
-        catalogue.hooks("errands", catalogue.Hooks(eligibility=eligibility, calculate=lambda case: {"fee": "5.00"}))
+        def calculate(self, case, step):
+            return {"fee": "5.00", "at": step.name}
+
+    with registry.temporarily():
+        registry.attach("ticket_home", Tickets())
         case = submitted()
         clerk = staff["qingyang_staff"]
         services.transition(actor=clerk, case=case, name="accept")
         services.transition(actor=clerk, case=case, name="approve")
-        assert Case.objects.get(pk=case.pk).result == {"fee": "5.00"}
-    finally:
-        catalogue._hooks.pop("errands", None)
+        assert Case.objects.get(pk=case.pk).result == {"fee": "5.00", "at": "approve"}
+        user = worker_user("王芳")
+        refused = services.case_create(actor=user, item=ticket, data=ticket_form(people["王芳"], to_station="拉萨站"))
+        for material in ("id_card", "employment"):
+            services.attachment_add(actor=user, case=refused, material=material, name="x.png", data=png())
+        with pytest.raises(ValidationError, match="该线路暂不提供代购"):
+            services.transition(actor=user, case=refused, name="submit")
+    assert registry.handler_for("ticket_home").__class__ is Handler  # gone with the block
 
 
 def test_a_new_simple_item_needs_only_its_declaration(staff, people, worker_user, django_capture_on_commit_callbacks):
@@ -241,8 +250,10 @@ def test_a_new_simple_item_needs_only_its_declaration(staff, people, worker_user
         code="cinema_tickets", prefix="DYP", name="职工电影票申领", module="errands", category="文体活动",
         time_limit_days=3, materials=[{"key": "card", "name": "工会会员卡", "required": True}],
         fields=[{"key": "count", "label": "张数", "type": "number", "required": True, "min": 1, "max": 2}])
-    catalogue.declare(item)
-    try:
+    from gonghui.cases.registry import registry
+
+    with registry.temporarily():
+        catalogue.declare(item)
         catalogue.sync_items()
         row = ServiceItem.objects.get(code="cinema_tickets")
         user = worker_user("王芳")
@@ -254,8 +265,6 @@ def test_a_new_simple_item_needs_only_its_declaration(staff, people, worker_user
         assert case.number.startswith("DYP-") and Case.objects.get(pk=case.pk).state == State.FULFILLED
         with pytest.raises(ValidationError, match="张数不能大于2"):
             services.case_create(actor=user, item=row, data={"count": "3"})
-    finally:
-        catalogue._items.pop("cinema_tickets", None)
 
 
 def test_an_administrators_edits_survive_the_sync_but_a_new_declaration_version_updates_the_structure(ticket):
@@ -272,10 +281,10 @@ def test_an_administrators_edits_survive_the_sync_but_a_new_declaration_version_
     declared = catalogue.declared()["ticket_home"]
     newer = replace(declared, version=declared.version + 1,
                     fields=[*declared.fields, {"key": "note", "label": "备注", "type": "textarea"}])
-    catalogue._items["ticket_home"] = newer
-    try:
+    from gonghui.cases.registry import registry
+
+    with registry.temporarily():
+        registry.items["ticket_home"] = newer
         catalogue.sync_items()
         ticket.refresh_from_db()
         assert ticket.field("note") and ticket.name == "春运返乡火车票代购"
-    finally:
-        catalogue._items["ticket_home"] = declared

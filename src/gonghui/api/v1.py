@@ -13,9 +13,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import django_auth
 
 from gonghui.api.auth import BearerToken
-from gonghui.cases.api import router as cases_router
-from gonghui.cases.services import CaseConflict
-from gonghui.registry.api import router as registry_router
+from gonghui.core import surfaces
+from gonghui.core.errors import Conflict
 
 api = NinjaAPI(
     title="工会服务数据平台开放接口",
@@ -38,7 +37,7 @@ def not_found(request, exc):
                                status=404)
 
 
-@api.exception_handler(CaseConflict)
+@api.exception_handler(Conflict)
 def conflict(request, exc):
     return api.create_response(request, {"detail": "；".join(exc.messages), "code": "conflict"}, status=409)
 
@@ -62,5 +61,5 @@ def unauthenticated(request, exc):
     return api.create_response(request, {"detail": "请先登录。", "code": "unauthenticated"}, status=401)
 
 
-api.add_router("/", registry_router)
-api.add_router("/", cases_router)
+for router in surfaces.routers():  # each app's router, as it registered it (core.surfaces)
+    api.add_router("/", router)

@@ -10,13 +10,17 @@ class CasesConfig(AppConfig):
     verbose_name = "办件"
 
     def ready(self):
-        from gonghui.core import navigation
+        from gonghui.core import navigation, surfaces
         from gonghui.registry import archive
 
+        from . import registry  # noqa: F401 - registers the system check of the declarations
         from .catalogue import sync_items
 
         # after migrate (the errands app declares its items in its ready(), before this runs)
         post_migrate.connect(sync_items, sender=self, dispatch_uid="gonghui.cases.sync_items")
+        surfaces.pages("desk", "cases/", "gonghui.cases.urls", order=30)
+        surfaces.pages("m", "", "gonghui.cases.portal_urls", order=30)
+        surfaces.api_router("gonghui.cases.api.router")
         navigation.register("desk", "cases", "办件队列", "cases:queue", order=10, permission="cases.view_case")
         navigation.register("desk", "follow_ups", "差评回访", "cases:follow_ups", order=15,
                             permission="cases.handle_case")
@@ -33,6 +37,6 @@ def _archive_entries(worker, user):
 
     from .selectors import worker_cases
 
-    return [ArchiveEntry(date=c.created_at, title=f"{c.item.name}（{c.number}）", status=c.get_state_display(),
+    return [ArchiveEntry(date=c.created_at, title=f"{c.item.name}（{c.number}）", status=c.state_label,
                          url=reverse("cases:detail", args=[c.number]))
             for c in worker_cases(user=user, worker=worker)[:50]]

@@ -1,9 +1,9 @@
-"""The catalogue as modules declare it, and the hooks through which a module extends the engine.
+"""The catalogue as modules declare it: service items (``Item``), their forms and their clocks.
 
-A module declares its service items in its ``AppConfig.ready()``::
+A module declares its service items in its ``AppConfig.ready()`` through the registry (cases.registry)::
 
-    from gonghui.cases import catalogue
-    catalogue.declare(catalogue.Item(code="ticket_home", prefix="HXCP", name="…", fields=[…], …))
+    from gonghui.cases.registry import registry
+    registry.declare(catalogue.Item(code="ticket_home", prefix="HXCP", name="…", fields=[…], …))
 
 After every ``migrate`` the declarations are written to ``ServiceItem`` (``sync_items``): a missing item
 is created; an existing one gets its *structure* (fields, materials, clocks, module) again when the
@@ -11,25 +11,15 @@ declaration's ``version`` is higher than the stored one, while the texts, time l
 templates stay as the system administrator left them in the admin.
 
 A simple item needs nothing else: the form is validated from its field declarations, the materials
-list from its materials, deadlines from its clocks. A module with rules of its own registers hooks::
-
-    catalogue.hooks("mutual_aid", Hooks(eligibility=…, calculate=…, on_fulfil=…))
-
-- ``eligibility(case)`` runs before submit and raises ``ValidationError`` to refuse it;
-- ``calculate(case)`` runs at approval and returns a dict stored in ``case.result`` (e.g. the amount);
-- ``on_fulfil(case)`` runs in the transaction that fulfils the case;
-- ``on_step(case, name, source)`` runs in the transaction of every step (after the state moved): a
-  module reserves or releases what the case holds (e.g. invoice numbers) there;
-- ``section(case, user, surface)`` returns ``{"template": …, **context}`` for a part of the case page
-  of its own (``surface`` is ``"m"`` or ``"desk"``), or None;
-- ``transitions`` adds or replaces steps (``Transition`` objects, cases.states).
+list from its materials, deadlines from its clocks (``{"key", "label", "days"}``, each a clock its
+workflow knows; ``"unit"`` overrides the workflow's). Its states and steps are those of its workflow
+(``Item.workflow``, cases.states); module code attaches to an item through one ``Handler``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -66,38 +56,20 @@ class Item:
     templates: dict = field(default_factory=dict)
     order: int = 100
     version: int = 1
-
-
-@dataclass(frozen=True)
-class Hooks:
-    eligibility: Callable | None = None
-    calculate: Callable | None = None
-    on_fulfil: Callable | None = None
-    on_step: Callable | None = None
-    section: Callable | None = None
-    transitions: tuple = ()
-
-
-_items: dict[str, Item] = {}
-_hooks: dict[str, Hooks] = {}
+    workflow: str = "standard"
 
 
 def declare(item: Item) -> None:
-    check_declaration(item)
-    if item.code in _items and _items[item.code] != item:
-        raise ValueError(f"service item {item.code!r} declared twice")
-    _items[item.code] = item
+    """Declare a service item (``registry.declare``)."""
+    from .registry import registry
 
-
-def hooks(module: str, value: Hooks | None = None) -> Hooks:
-    """Register (with ``value``) or read a module's hooks."""
-    if value is not None:
-        _hooks[module] = value
-    return _hooks.get(module, Hooks())
+    registry.declare(item)
 
 
 def declared() -> dict[str, Item]:
-    return dict(_items)
+    from .registry import registry
+
+    return registry.declared()
 
 
 def check_declaration(item: Item) -> None:
@@ -117,17 +89,18 @@ def check_declaration(item: Item) -> None:
         raise ValueError(f"{item.code}: field keys repeat")
     if len({m["key"] for m in item.materials}) != len(item.materials):
         raise ValueError(f"{item.code}: material keys repeat")
-    for clock in effective_clocks(item.clocks, item.time_limit_days):
-        if clock["starts"] not in ("submit", "accept") or clock["stops"] not in ("accept", "decide", "close"):
-            raise ValueError(f"{item.code}: clock {clock['key']} has bad starts/stops")
+    for clock in item.clocks:
+        if not isinstance(clock.get("days"), int) or clock["days"] < 1 or clock.get("unit", "working") not in (
+                "working", "calendar"):
+            raise ValueError(f"{item.code}: clock {clock.get('key')} needs days (a positive number) and a unit")
 
 
 def effective_clocks(clocks: list[dict], time_limit_days: int) -> list[dict]:
-    """The item's clocks; without any, one: finish within the committed limit, counted from submission."""
+    """The item's clocks; without any, one: ``finish`` within the committed limit (its workflow says when
+    it starts and stops)."""
     if clocks:
-        return [{"unit": "working", "starts": "submit", "stops": "close", **c} for c in clocks]
-    return [{"key": "finish", "label": "承诺办结时限", "days": time_limit_days, "unit": "working",
-             "starts": "submit", "stops": "close"}]
+        return [dict(c) for c in clocks]
+    return [{"key": "finish", "label": "承诺办结时限", "days": time_limit_days}]
 
 
 def sync_items(**kwargs) -> None:
@@ -139,7 +112,9 @@ def sync_items(**kwargs) -> None:
     using = kwargs.get("using", "default")
     if ServiceItem._meta.db_table not in connections[using].introspection.table_names():
         return
-    for item in _items.values():
+    from .registry import registry
+
+    for item in registry.items.values():
         structure = {"materials": item.materials, "fields": item.fields, "clocks": item.clocks,
                      "module": item.module, "spec_version": item.version}
         row = ServiceItem.objects.using(using).filter(code=item.code).first()

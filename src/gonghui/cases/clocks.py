@@ -1,5 +1,6 @@
 """Deadlines of cases: clocks that start, pause while the case waits on the applicant, resume, stop, and
-can be extended once. Working days come from core.calendar (the official holiday calendar); a clock in
+can be extended once — each as the step being taken declares (``Transition.clocks``), never by a step's
+name. Working days come from core.calendar (the official holiday calendar); a clock in
 calendar days (where a law says days) counts every day.
 
 A pause keeps the time left: returned with 3 working days left, resubmitted a week later, the case again
@@ -20,7 +21,9 @@ from django.utils import timezone
 from gonghui.core import calendar
 
 from .catalogue import effective_clocks
-from .models import Case, CaseClock, ClockUnit, State, Urgency
+from .models import Case, CaseClock, ClockUnit, Urgency
+from .registry import registry
+from .states import EVERY_CLOCK
 
 AMBER_DAYS = 2  # a case turns amber with a third of its clock left, at least 1 day and at most this many
 
@@ -29,8 +32,12 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def _add(unit: str, start: dt.date, days: int) -> dt.date:
-    return calendar.add_working_days(start, days) if unit == ClockUnit.WORKING else start + dt.timedelta(days=days)
+def add(unit: str, start: dt.date, days: int) -> dt.date:
+    """The due date of ``days`` of ``unit`` from ``start``: working days on the official calendar, or a
+    period of calendar days that ends on a working day (Civil Code Art. 203)."""
+    if unit == ClockUnit.WORKING:
+        return calendar.add_working_days(start, days)
+    return calendar.add_calendar_days(start, days)
 
 
 def _left(unit: str, start: dt.date, end: dt.date) -> int:
@@ -48,55 +55,76 @@ def _amber_on(clock: CaseClock) -> dt.date:
     return clock.due_on - dt.timedelta(days=days)
 
 
-def start(case: Case, event: str, on: dt.date) -> None:
-    """Start the item's clocks that start at ``event`` (``submit`` or ``accept``), once per case."""
-    existing = set(case.clock_set.values_list("key", flat=True))
-    for spec in effective_clocks(case.item.clocks, case.item.time_limit_days):
-        if spec["starts"] != event or spec["key"] in existing:
-            continue
-        CaseClock.objects.create(case=case, key=spec["key"], label=spec["label"], unit=spec["unit"],
-                                 days=spec["days"], stops=spec["stops"], started_on=on,
-                                 due_on=_add(spec["unit"], on, spec["days"]))
+def item_clocks(item) -> dict[str, dict]:
+    """The clocks ``item`` uses, by key, each with its unit (the item's, else its workflow's)."""
+    workflow = registry.workflow_for(item)
+    out = {}
+    for spec in effective_clocks(item.clocks, item.time_limit_days):
+        known = workflow.clock(spec["key"])
+        out[spec["key"]] = {**spec, "unit": spec.get("unit") or (known.unit if known else ClockUnit.WORKING),
+                            "label": spec.get("label") or (known.label if known else spec["key"])}
+    return out
 
 
-def pause(case: Case, on: dt.date) -> None:
-    for clock in case.clock_set.filter(stopped_on__isnull=True, paused_on__isnull=True):
-        clock.paused_on = on
-        clock.remaining_at_pause = _left(clock.unit, on, clock.due_on)
-        clock.save(update_fields=["paused_on", "remaining_at_pause"])
-
-
-def resume(case: Case, on: dt.date) -> None:
-    for clock in case.clock_set.filter(stopped_on__isnull=True, paused_on__isnull=False):
-        if clock.remaining_at_pause is not None and clock.remaining_at_pause >= 0:
-            clock.due_on = _add(clock.unit, on, clock.remaining_at_pause)
-        clock.paused_on = None
-        clock.remaining_at_pause = None
-        clock.save(update_fields=["due_on", "paused_on", "remaining_at_pause"])
-
-
-STOPS_AT = {
-    "accept": {State.ACCEPTED, State.NOT_ACCEPTED},
-    "decide": {State.APPROVED, State.DENIED, State.NOT_ACCEPTED},
-}
-
-
-def stop_reached(case: Case, state: str, on: dt.date) -> bool:
-    """Stop the clocks whose goal ``state`` reaches (a closed case stops them all). Returns whether a
-    clock was stopped past its date."""
+def apply(case: Case, step, on: dt.date) -> bool:
+    """What ``step`` (a ``Transition``) does to the case's clocks, in the order it declares its effects:
+    ``start`` a clock of the item not started yet, ``pause`` a running one (keeping the time left),
+    ``resume`` a paused one, ``stop`` one. A step into a state where the case ends stops every clock.
+    Returns whether a clock was stopped past its date."""
+    specs = item_clocks(case.item)
+    rows = {c.key: c for c in case.clock_set.all()}
     late = False
-    closing = state in (State.FULFILLED, State.NOT_ACCEPTED, State.DENIED, State.WITHDRAWN)
-    for clock in case.clock_set.filter(stopped_on__isnull=True):
-        if closing or state in STOPS_AT.get(clock.stops, ()):
-            clock.stopped_on = on
-            clock.missed = clock.missed or (clock.paused_on is None and on > clock.due_on)
-            late = late or clock.missed
-            clock.save(update_fields=["stopped_on", "missed"])
+
+    def chosen(key: str) -> list[str]:
+        return list(specs) if key == EVERY_CLOCK else [key] if key in specs else []
+
+    for action, pattern in step.clocks:
+        for key in chosen(pattern):
+            clock = rows.get(key)
+            if action == "start" and clock is None:
+                spec = specs[key]
+                rows[key] = CaseClock.objects.create(
+                    case=case, key=key, label=spec["label"][:30], unit=spec["unit"], days=spec["days"], stops="",
+                    started_on=on, due_on=add(spec["unit"], on, spec["days"]))
+            elif clock is None or clock.stopped_on is not None:
+                continue
+            elif action == "pause" and clock.paused_on is None:
+                _pause(clock, on)
+            elif action == "resume" and clock.paused_on is not None:
+                _resume(clock, on)
+            elif action == "stop":
+                late = _stop(clock, on) or late
+    if registry.workflow_for(case.item).state(step.target) is not None and \
+            registry.workflow_for(case.item).state(step.target).closed:
+        for clock in rows.values():
+            if clock.stopped_on is None:
+                late = _stop(clock, on) or late
     return late
 
 
+def _pause(clock: CaseClock, on: dt.date) -> None:
+    clock.paused_on = on
+    clock.remaining_at_pause = _left(clock.unit, on, clock.due_on)
+    clock.save(update_fields=["paused_on", "remaining_at_pause"])
+
+
+def _resume(clock: CaseClock, on: dt.date) -> None:
+    if clock.remaining_at_pause is not None and clock.remaining_at_pause >= 0:
+        clock.due_on = add(clock.unit, on, clock.remaining_at_pause)
+    clock.paused_on = None
+    clock.remaining_at_pause = None
+    clock.save(update_fields=["due_on", "paused_on", "remaining_at_pause"])
+
+
+def _stop(clock: CaseClock, on: dt.date) -> bool:
+    clock.missed = clock.missed or (clock.paused_on is None and on > clock.due_on)
+    clock.stopped_on = on
+    clock.save(update_fields=["stopped_on", "missed"])
+    return clock.missed
+
+
 def extend(clock: CaseClock, *, days: int, reason: str, by) -> None:
-    clock.due_on = _add(clock.unit, clock.due_on, days)
+    clock.due_on = add(clock.unit, clock.due_on, days)
     clock.extended_days = days
     clock.extension_reason = reason
     clock.extension_by = by

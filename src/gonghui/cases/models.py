@@ -24,6 +24,9 @@ from gonghui.registry.models import Worker
 
 
 class State(models.TextChoices):
+    """The states of the standard workflow (cases.states.STANDARD), named for the code that means them.
+    ``Case.state`` is a plain string: a module's workflow adds states of its own without a migration."""
+
     DRAFT = "draft", "草稿"
     SUBMITTED = "submitted", "已提交"
     ACCEPTED = "accepted", "已受理"
@@ -36,8 +39,8 @@ class State(models.TextChoices):
     WITHDRAWN = "withdrawn", "已撤回"
 
 
+# the standard workflow's; ``registry.closed_states()`` has every workflow's
 CLOSED_STATES = (State.FULFILLED, State.NOT_ACCEPTED, State.DENIED, State.WITHDRAWN)
-RATEABLE_STATES = (State.FULFILLED, State.NOT_ACCEPTED, State.DENIED)
 
 
 class Urgency(models.IntegerChoices):
@@ -125,7 +128,9 @@ class CaseQuerySet(ScopedQuerySet):
     scope_inline_ids = True
 
     def open(self):
-        return self.exclude(state__in=[*CLOSED_STATES, State.DRAFT])
+        from .registry import registry
+
+        return self.exclude(state__in=[*registry.closed_states(), State.DRAFT])
 
 
 class Case(models.Model):
@@ -138,7 +143,7 @@ class Case(models.Model):
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.SET_NULL,
                                  null=True, blank=True, related_name="+")
     on_behalf = models.BooleanField("代办", default=False)
-    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.DRAFT, db_index=True)
+    state = models.CharField("状态", max_length=20, default=State.DRAFT, db_index=True)
     form = models.JSONField("表单", default=dict, blank=True)
     form_secret = models.BinaryField("表单敏感项（密文）", null=True, blank=True)
     fix_list = models.JSONField("补正清单", null=True, blank=True)
@@ -180,8 +185,23 @@ class Case(models.Model):
         return self.number
 
     @property
+    def workflow(self):
+        from .registry import registry
+
+        return registry.workflow_for(self.item)
+
+    @property
     def is_closed(self) -> bool:
-        return self.state in CLOSED_STATES
+        state = self.workflow.state(self.state)
+        return bool(state and state.closed)
+
+    @property
+    def state_label(self) -> str:
+        """The state's name in the item's workflow (without loading the item when it is not loaded yet:
+        every workflow gives a state name the same label, which the system check ensures)."""
+        from .registry import registry
+
+        return registry.state_label(self.state, self.item if "item" in self._state.fields_cache else None)
 
     def secrets(self) -> dict:
         """The sensitive form values in clear (callers audit the view)."""

@@ -1,32 +1,21 @@
 """Messages to the applicant at each public step: an in-app message on /m/ and a text message through
-the SMS backend (core.sms). The wording is a template per step, which a service item may override
-(``ServiceItem.templates``, edited in the admin)."""
+the SMS backend (core.sms), sent by the job worker after the step commits. The wording is a template of
+the item's workflow (``Workflow.messages``), which a service item may override (``ServiceItem.templates``,
+declared by its module or edited in the admin). ``{days}{unit}`` reads "20个工作日" or "60日" after the
+item's clock."""
 
 from __future__ import annotations
 
 import logging
 
 from django.conf import settings
-from django.db import transaction
 
 from gonghui.core import sms
 
 from .models import Message
+from .registry import registry
 
 log = logging.getLogger(__name__)
-
-DEFAULT_TEMPLATES = {
-    "accepted": ("已受理", "您申请的“{item}”（{number}）已受理，承诺{days}个工作日内办结。"),
-    "returned": ("需要补正", "您申请的“{item}”（{number}）需要补正：{fix}。请登录“我的办件”一次补齐后重新提交。"),
-    "approved": ("审核通过", "您申请的“{item}”（{number}）已审核通过。"),
-    "fulfilled": ("已办结", "您申请的“{item}”（{number}）已办结，欢迎对本次服务进行评价。"),
-    "not_accepted": ("不予受理", "您申请的“{item}”（{number}）不予受理，原因：{reason}。"),
-    "denied": ("未予核准", "您申请的“{item}”（{number}）未予核准，原因：{reason}。"),
-    "extended": ("办理时限延长", "您申请的“{item}”（{number}）办理时限延长{extra}天，理由：{reason}。"),
-    "payment_failed": ("支付失败，请更正银行卡",
-                       "您申请的“{item}”（{number}）补助金支付失败：{reason}。请登录“我的办件”更正银行卡信息。"),
-}
-
 
 class _Blank(dict):
     def __missing__(self, key):
@@ -34,13 +23,13 @@ class _Blank(dict):
 
 
 def render(item, key: str, **context) -> tuple[str, str]:
-    title, body = DEFAULT_TEMPLATES[key]
-    body = (item.templates or {}).get(key) or body
+    title, default = registry.workflow_for(item).messages[key]
+    body = (item.templates or {}).get(key) or default
     try:
         return title, body.format_map(_Blank(item=item.name, **context))
     except (ValueError, IndexError, AttributeError):  # a template edited into something unusable
         log.warning("message template %s/%s is not usable; the default is sent", item.code, key)
-        return title, DEFAULT_TEMPLATES[key][1].format_map(_Blank(item=item.name, **context))
+        return title, default.format_map(_Blank(item=item.name, **context))
 
 
 def applicant_user(case):
@@ -52,22 +41,19 @@ def applicant_user(case):
 
 
 def notify_applicant(case, key: str, **context) -> Message | None:
-    """Write the in-app message (in the caller's transaction) and text the applicant once it commits."""
-    title, body = render(case.item, key, number=case.number, days=case.item.time_limit_days, **context)
+    """Write the in-app message (in the caller's transaction) and have the job worker text the applicant
+    once it commits."""
+    from .services import time_limit
+
+    days, unit = time_limit(case)
+    context.setdefault("unit", unit)
+    title, body = render(case.item, key, number=case.number, days=days, **context)
     user = applicant_user(case)
     message = Message.objects.create(recipient=user, case=case, title=title, body=body) if user else None
     phone = user.username if user and user.username.isdigit() else case.applicant.phone
     if phone:
-        text = f"【{settings.PLATFORM_NAME}】{body}"
-        transaction.on_commit(lambda: _send(phone, text))
+        sms.send_later(phone, f"【{settings.PLATFORM_NAME}】{body}")
     return message
-
-
-def _send(phone: str, text: str) -> None:
-    try:
-        sms.send(phone, text)
-    except Exception:  # the case has moved on; a text that could not go out is logged, not fatal
-        log.exception("SMS to %s failed", sms.describe(phone))
 
 
 def notify_staff(user, *, title: str, body: str, case=None) -> Message:

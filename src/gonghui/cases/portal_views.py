@@ -13,7 +13,8 @@ from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST
 
 from . import catalogue, selectors, services
-from .models import RatingScore, State
+from .models import RatingScore
+from .states import APPLICANT
 from .views import _field_errors, _flash, file_response, form_result, module_section, perform, upload_files
 
 LOGIN = reverse_lazy("portal:login")
@@ -75,14 +76,17 @@ def detail(request, number: str):
     attached: dict[str, list] = {}
     for attachment in page["attachments"]:
         attached.setdefault(attachment.material, []).append(attachment)
-    steps = {t.name: t for t in services.allowed_transitions(request.user, case)}
+    steps = [t for t in services.allowed_transitions(request.user, case) if t.by == APPLICANT]
+    state = case.workflow.state(case.state)
     return render(request, "cases/m/detail.html", {
         "case": case, "events": [e for e in page["events"] if e.public], "clocks": page["clocks"],
         "rating": page["rating"], "rows": catalogue.display_rows(case.item, case.form),
         "materials": [(m, attached.get(m["key"], [])) for m in case.item.materials],
-        "editable": case.state in services.EDITABLE_STATES, "can_submit": "submit" in steps,
-        "can_withdraw": "withdraw" in steps, "scores": RatingScore.choices,
-        "can_rate": page["rating"] is None and case.state in (State.FULFILLED, State.NOT_ACCEPTED, State.DENIED),
+        "editable": services.is_editable(case), "scores": RatingScore.choices,
+        # the applicant's steps: those that send the case on (submit) first, those that end it last
+        "forward_steps": [t for t in steps if t.target not in case.workflow.closed_states],
+        "closing_steps": [t for t in steps if t.target in case.workflow.closed_states],
+        "can_rate": page["rating"] is None and bool(state and state.rateable),
         "errors": request.session.pop(f"case_errors_{number}", {}),
         "section": module_section(case, request.user, "m"),
     })
@@ -113,15 +117,17 @@ def attach(request, number: str):
 @require_POST
 def step(request, number: str, name: str):
     case = selectors.my_case_get(user=request.user, number=number)
-    if name not in ("submit", "withdraw"):
+    step = case.workflow.step(name)
+    if step is None or step.by != APPLICANT:
         raise PermissionDenied("该操作由工作人员办理。")
     try:
         services.transition(actor=request.user, case=case, name=name, reason=request.POST.get("reason", ""),
                             request=request)
-        messages.success(request, "申请已提交，请留意办理进度和短信通知。" if name == "submit" else "申请已撤回。")
+        messages.success(request, step.done or f"已{step.label}。")
     except ValidationError as exc:
         request.session[f"case_errors_{number}"] = _field_errors(exc)
-        messages.error(request, "还不能提交，请按下方提示补齐。" if name == "submit" else "；".join(exc.messages))
+        forward = step.target not in case.workflow.closed_states
+        messages.error(request, f"还不能{step.label}，请按下方提示补齐。" if forward else "；".join(exc.messages))
     except PermissionDenied as exc:
         _flash(request, exc)
     return redirect("portal_cases:detail", number=number)

@@ -22,13 +22,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from gonghui.core import audit, pii, uploads
+from gonghui.core.errors import Conflict
 from gonghui.orgs.models import Org
 from gonghui.orgs.scoping import in_scope
 from gonghui.registry.models import BindingStatus, Worker, WorkerAccount
 
 from . import catalogue, clocks, notify
 from .models import (
-    RATEABLE_STATES,
     Attachment,
     Case,
     CaseCounter,
@@ -41,22 +41,24 @@ from .models import (
     ServiceItem,
     State,
 )
+from .registry import registry
 from .states import (
     APPLICANT,
     PERM_EXTEND,
     PERM_HANDLE,
     PERM_ON_BEHALF,
+    UNIT_WORDS,
     Transition,
     state_label,
-    transitions_for,
 )
 
+# the standard workflow's editable states (a module's workflow says its own: ``is_editable``)
 EDITABLE_STATES = (State.DRAFT, State.RETURNED)
 MAX_ATTACHMENTS = 60
 MAX_EXTENSION_DAYS = 30
 
 
-class CaseConflict(ValidationError):
+class CaseConflict(Conflict):
     """The case is no longer in the state the action expected: someone (or an earlier click) moved it."""
 
 
@@ -94,10 +96,16 @@ def may_act_as_applicant(user, case: Case) -> bool:
     return is_applicant(user, case) or (case.on_behalf and staff_may(user, case, PERM_ON_BEHALF))
 
 
+def is_editable(case: Case) -> bool:
+    """Whether the applicant may still change the form and materials (the state's ``editable``)."""
+    state = registry.workflow_for(case.item).state(case.state)
+    return bool(state and state.editable)
+
+
 def allowed_transitions(user, case: Case) -> list[Transition]:
     """The steps ``user`` may take on ``case`` now (the buttons of a page)."""
     out = []
-    for step in transitions_for(case.item).values():
+    for step in registry.workflow_for(case.item).transitions:
         if case.state not in step.sources:
             continue
         if step.by == APPLICANT:
@@ -188,8 +196,8 @@ def form_update(*, actor, case: Case, data: dict, request=None) -> Case:
     A sensitive number left blank keeps the one on file (the page cannot show it in clear)."""
     if not may_act_as_applicant(actor, case):
         raise PermissionDenied("只有申请人可以修改申请表。")
-    if case.state not in EDITABLE_STATES:
-        raise CaseConflict(f"办件当前为“{state_label(case.state)}”，不能修改申请表。")
+    if not is_editable(case):
+        raise CaseConflict(f"办件当前为“{state_label(case.state, case.item)}”，不能修改申请表。")
     form, secrets = catalogue.clean_form(case.item, data, require=False)
     kept = case.secrets()
     for spec in case.item.fields:
@@ -199,7 +207,7 @@ def form_update(*, actor, case: Case, data: dict, request=None) -> Case:
     changed = sorted(k for k in {*form, *case.form} if form.get(k) != case.form.get(k))
     with transaction.atomic():
         fix_list = _mark_fixed(case.fix_list, "field", [k for k in data if case.item.field(k)])
-        if not Case.objects.filter(pk=case.pk, state__in=EDITABLE_STATES).update(
+        if not Case.objects.filter(pk=case.pk, state__in=registry.workflow_for(case.item).editable_states).update(
                 form=form, form_secret=seal_secrets(secrets), fix_list=fix_list):
             raise CaseConflict("办件状态已变化，请刷新后查看。")
         labels = "、".join(case.item.field(k)["label"] for k in changed if case.item.field(k))
@@ -233,7 +241,7 @@ def attachment_add(*, actor, case: Case, material: str, name: str, data: bytes, 
         raise PermissionDenied("您不能为该办件上传材料。")
     if case.is_closed:
         raise CaseConflict("办件已结束，不能再上传材料。")
-    if not staff and case.state not in EDITABLE_STATES:
+    if not staff and not is_editable(case):
         raise CaseConflict("办件审核期间不能修改材料；如需补正，工作人员会退回并告知。")
     spec = case.item.material(material)
     if spec is None and material != "other":
@@ -309,21 +317,49 @@ def _check_submit(case: Case) -> None:
     for spec in case.item.required_materials:
         if spec["key"] not in attached:
             errors.setdefault(f"material:{spec['key']}", []).append(f"请上传{spec['name']}。")
-    if case.state == State.RETURNED and case.fix_list:
+    if case.fix_list:
         for entry in case.fix_list.get("items", []):
             if not entry.get("done"):
                 verb = "重新上传" if entry["type"] == "material" else "修改"
                 errors.setdefault(f"fix:{entry['key']}", []).append(f"请按补正要求{verb}{entry['label']}。")
     if errors:
         raise ValidationError(errors)
-    eligibility = catalogue.hooks(case.item.module).eligibility
-    if eligibility is not None:
-        eligibility(case)
+    registry.handler_for(case.item).eligibility(case)
 
 
-def transition(*, actor, case: Case, name: str, reason: str = "", fix: dict | None = None, request=None) -> Case:
-    """Take step ``name`` on ``case``: one transaction; ``CaseConflict`` when the state moved meanwhile."""
-    step = transitions_for(case.item).get(name)
+def _check_amount(amount) -> str:
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(str(amount if amount is not None else "").replace(",", "").strip())
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite() or value <= 0 or value >= Decimal("100000000"):
+        raise ValidationError({"amount": "请填写金额（大于0的数字，单位：元）。"})
+    return str(value.quantize(Decimal("0.01")))
+
+
+def time_limit(case: Case) -> tuple[int, str]:
+    """The committed time limit the applicant is told: the days of the item's ``finish`` clock (else its
+    last clock) and their unit's wording (个工作日 or 日)."""
+    from .clocks import item_clocks
+
+    specs = item_clocks(case.item)
+    spec = specs.get("finish") or (list(specs.values())[-1] if specs else None)
+    if spec is None:
+        return case.item.time_limit_days, UNIT_WORDS["working"]
+    return spec["days"], UNIT_WORDS.get(spec["unit"], UNIT_WORDS["working"])
+
+
+def transition(*, actor, case: Case, name: str, reason: str = "", fix: dict | None = None, amount=None,
+               assignee=None, request=None) -> Case:
+    """Take step ``name`` of the item's workflow on ``case``: one transaction; ``CaseConflict`` when the state
+    moved meanwhile. What the step needs (a reason, what to fix, an amount, an assignee, a document), what
+    it does to the clocks, whether the handler computes a result and which message goes out are all
+    declared on the step (cases.states.Transition)."""
+    workflow = registry.workflow_for(case.item)
+    handler = registry.handler_for(case.item)
+    step = workflow.step(name)
     if step is None:
         raise ValidationError(f"未知的办理环节：{name}。")
     if step.by == APPLICANT:
@@ -333,61 +369,61 @@ def transition(*, actor, case: Case, name: str, reason: str = "", fix: dict | No
         _require_staff(actor, case, step.perm, step.label)
     source = case.state
     if source not in step.sources:
-        raise CaseConflict(f"办件当前为“{state_label(source)}”，不能{step.label}（可能已被他人处理，请刷新）。")
+        raise CaseConflict(f"办件当前为“{workflow.label(source)}”，不能{step.label}（可能已被他人处理，请刷新）。")
     reason = (reason or "").strip()
     if step.needs_reason and not reason:
         raise ValidationError({"reason": f"请填写{step.label}的原因（将告知申请人）。"})
     fix_list = _check_fix(case, fix) if step.needs_fix else None
-    if name == "submit":
-        _check_submit(case)
-    result = None
-    if name == "approve":
-        calculate = catalogue.hooks(case.item.module).calculate
-        result = calculate(case) if calculate else None
+    if step.needs_amount:
+        amount = _check_amount(amount)
+    if step.needs_assignee and (assignee is None or not staff_may(assignee, case, PERM_HANDLE)):
+        raise ValidationError({"assignee": "请选择能办理该办件的承办人。"})
+    if step.needs_document and not case.attachments.filter(material=step.needs_document).exists():
+        spec = case.item.material(step.needs_document)
+        raise ValidationError({"material": f"请先上传{spec['name'] if spec else step.needs_document}。"})
+    if step.by == APPLICANT and step.target not in workflow.closed_states and is_editable(case):
+        _check_submit(case)  # what the applicant sends on must be complete (and eligible)
+    result = handler.calculate(case, step) if step.calculate else None
+    if step.needs_amount:
+        result = {**(result or case.result or {}), "amount": amount}
     now = timezone.now()
     on = timezone.localdate(now)
     changes = {"state": step.target}
     if step.stamp:
         changes[step.stamp] = now
-    if step.needs_reason or name == "withdraw":
+    if step.needs_reason or step.by == APPLICANT:
         changes["reason"] = reason[:500]
     if fix_list is not None:
         changes["fix_list"] = fix_list
     if result is not None:
         changes["result"] = result
+    if step.needs_assignee:
+        changes["assigned_to"] = assignee
     with transaction.atomic():
         if not Case.objects.filter(pk=case.pk, state=source).update(**changes):
             current = Case.objects.filter(pk=case.pk).values_list("state", flat=True).first()
-            raise CaseConflict(f"办件已被他人处理，当前为“{state_label(current or '')}”，请刷新后查看。")
+            raise CaseConflict(f"办件已被他人处理，当前为“{workflow.label(current or '')}”，请刷新后查看。")
         for field, value in changes.items():
             setattr(case, field, value)
-        if name == "submit":
-            if source == State.RETURNED:
-                clocks.resume(case, on)
-            else:
-                clocks.start(case, "submit", on)
-        elif step.target == State.ACCEPTED:
-            clocks.start(case, "accept", on)
-        elif step.target == State.RETURNED:
-            clocks.pause(case, on)
-        clocks.stop_reached(case, step.target, on)
+        clocks.apply(case, step, on)
         clocks.refresh(case, on)
         text = reason
         if fix_list:
             text = "；".join(f"{e['label']}{'：' + e['note'] if e['note'] else ''}" for e in fix_list["items"])
             text += f"。{fix_list['note']}" if fix_list["note"] else ""
+        if step.needs_assignee:
+            text = "；".join(filter(None, [f"承办人：{assignee.display_name}", text]))
+        if step.needs_amount:
+            text = "；".join(filter(None, [f"金额：{amount} 元", text]))
         add_event(case, actor, EventKind.TRANSITION, step.event_title, text=text, name=name, from_state=source,
-               to_state=step.target, data={"result": result} if result else None)
-        _audit(actor, f"transition.{name}", case, f"{step.label}：{state_label(source)} → {state_label(step.target)}"
-               + (f"，{reason}" if reason else ""), request)
+                  to_state=step.target, data={"result": result} if result else None)
+        _audit(actor, f"transition.{name}", case, f"{step.label}：{workflow.label(source)} → "
+               f"{workflow.label(step.target)}" + (f"，{reason}" if reason else ""), request)
         if step.notify:
-            notify.notify_applicant(case, step.notify, reason=reason,
+            notify.notify_applicant(case, step.notify, reason=reason, amount=amount or "",
+                                    assignee=assignee.display_name if step.needs_assignee else "",
                                     fix="、".join(e["label"] for e in fix_list["items"]) if fix_list else "")
-        module = catalogue.hooks(case.item.module)
-        if module.on_step is not None:
-            module.on_step(case, name, source)
-        if step.target == State.FULFILLED and module.on_fulfil is not None:
-            module.on_fulfil(case)
+        handler.on_step(case, step, source)
     return case
 
 
@@ -447,12 +483,13 @@ def extend_deadline(*, actor, case: Case, clock_key: str, days: int, reason: str
         raise ValidationError({"reason": "请填写延长理由（将告知申请人）。"})
     with transaction.atomic():
         before = clock.due_on
+        unit = UNIT_WORDS.get(clock.unit, "天")
         clocks.extend(clock, days=days, reason=reason[:300], by=actor)
         clocks.refresh(case)
-        add_event(case, actor, EventKind.EXTEND, f"{clock.label}延长{days}天", text=reason,
+        add_event(case, actor, EventKind.EXTEND, f"{clock.label}延长{days}{unit}", text=reason,
                data={"clock": clock.key, "from": before.isoformat(), "to": clock.due_on.isoformat()})
-        _audit(actor, "extend", case, f"{clock.label}延长{days}天至{clock.due_on}：{reason}", request)
-        notify.notify_applicant(case, "extended", reason=reason, extra=days)
+        _audit(actor, "extend", case, f"{clock.label}延长{days}{unit}至{clock.due_on}：{reason}", request)
+        notify.notify_applicant(case, "extended", reason=reason, extra=days, unit=unit)
     return case
 
 
@@ -465,7 +502,8 @@ def rate(*, actor, case: Case, score: int, comment: str = "", request=None) -> R
     """好差评 by the applicant after the case has ended; a poor one opens a follow-up for the centre."""
     if not is_applicant(actor, case):
         raise PermissionDenied("只有申请人可以评价。")
-    if case.state not in RATEABLE_STATES:
+    state = registry.workflow_for(case.item).state(case.state)
+    if not (state and state.rateable):
         raise ValidationError("办件结束后才能评价。")
     try:
         score = int(score)

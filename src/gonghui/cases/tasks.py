@@ -19,14 +19,14 @@ from gonghui.orgs.models import Org
 
 from . import clocks
 from .models import Case, Message, Urgency
-from .selectors import QUEUE_STATES
+from .selectors import queue_states
 
 
 def digest(on: dt.date) -> int:
     """One message per staff member per day listing the near and overdue cases of their centre and of
     the centres directly below it. Returns the number of messages written."""
     title = f"办件到期提醒（{on:%m月%d日}）"
-    rows = (Case.objects.filter(state__in=QUEUE_STATES, urgency__in=[Urgency.RED, Urgency.AMBER])
+    rows = (Case.objects.filter(state__in=queue_states(), urgency__in=[Urgency.RED, Urgency.AMBER])
             .values("org_id", "org__path", "org__name", "urgency").annotate(n=Count("id")))
     by_org: dict[str, dict] = {}
     for row in rows:

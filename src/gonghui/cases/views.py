@@ -23,8 +23,9 @@ from gonghui.orgs.scoping import scope_path
 from gonghui.registry.selectors import worker_get
 
 from . import catalogue, selectors, services
-from .models import State, Urgency
-from .states import PERM_HANDLE, PERM_VIEW, transitions_for
+from .models import Urgency
+from .registry import registry
+from .states import PERM_HANDLE, PERM_VIEW
 
 PAGE_SIZE = 30
 
@@ -105,7 +106,7 @@ def queue(request):
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "cases/queue.html", {
-        "page": page, "filters": filters, "items": selectors.catalogue(), "states": State.choices,
+        "page": page, "filters": filters, "items": selectors.catalogue(), "states": registry.state_choices(),
         "urgencies": Urgency.choices, "towns": _towns(request.user),
         "counts": selectors.queue_counts(user=request.user),
         "query": params.urlencode(), "can_accept": request.user.has_perm(PERM_HANDLE),
@@ -162,16 +163,15 @@ def detail(request, number: str):
         "steps": services.allowed_transitions(request.user, case), "choices": _return_choices(case),
         "can_handle": services.staff_may(request.user, case, PERM_HANDLE),
         "can_extend": services.staff_may(request.user, case, "cases.extend_deadline"),
-        "can_edit": case.state in services.EDITABLE_STATES and services.may_act_as_applicant(request.user, case),
-        "staff": staff, "step_names": {t.name: t for t in transitions_for(case.item).values()},
+        "can_edit": services.is_editable(case) and services.may_act_as_applicant(request.user, case),
+        "staff": staff, "step_names": {t.name: t for t in registry.workflow_for(case.item).transitions},
         "section": module_section(case, request.user, "desk"),
     })
 
 
 def module_section(case, user, surface: str) -> dict | None:
-    """The part of the case page that the item's module draws itself (catalogue.Hooks.section)."""
-    section = catalogue.hooks(case.item.module).section
-    return section(case, user, surface) if section else None
+    """The part of the case page that the item's module draws itself (``Handler.section``)."""
+    return registry.handler_for(case.item).section(case, user, surface)
 
 
 @login_required
@@ -198,15 +198,19 @@ def _back(number: str):
 @require_POST
 def step(request, number: str, name: str):
     case = selectors.case_get(user=request.user, number=number)
+    step = registry.workflow_for(case.item).step(name)
     fix = None
-    if name == "return":
+    if step is not None and step.needs_fix:
         items = [{"type": value.split(":", 1)[0], "key": value.split(":", 1)[1],
                   "note": request.POST.get(f"note_{value}", "")}
                  for value in request.POST.getlist("fix") if ":" in value]
         fix = {"items": items, "note": request.POST.get("fix_note", "")}
-    step = transitions_for(case.item).get(name)
+    assignee = None
+    if step is not None and step.needs_assignee and request.POST.get("assignee", "").isdigit():
+        assignee = get_user_model().objects.filter(pk=int(request.POST["assignee"])).first()
     return perform(request, lambda: services.transition(
-        actor=request.user, case=case, name=name, reason=request.POST.get("reason", ""), fix=fix, request=request),
+        actor=request.user, case=case, name=name, reason=request.POST.get("reason", ""), fix=fix,
+        amount=request.POST.get("amount"), assignee=assignee, request=request),
         success=f"{case.number}：{step.event_title if step else name}。", then=reverse("cases:detail", args=[number]))
 
 

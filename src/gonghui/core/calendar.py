@@ -47,6 +47,19 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
     return day
 
 
+def add_calendar_days(start: dt.date, days: int) -> dt.date:
+    """The end of a period of ``days`` calendar days from ``start`` (``start`` itself not counted). A
+    period whose last day is a rest day or public holiday ends on the first working day after it (Civil
+    Code Art. 203, on the same official calendar)."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    day = start + dt.timedelta(days=days)
+    exceptions = _exceptions(day, day + dt.timedelta(days=30))
+    while not _working(day, exceptions):
+        day += dt.timedelta(days=1)
+    return day
+
+
 def working_days_between(start: dt.date, end: dt.date) -> int:
     """Working days after ``start`` up to and including ``end`` (0 when ``end`` <= ``start``)."""
     if end <= start:

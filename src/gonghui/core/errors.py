@@ -1,6 +1,12 @@
 """Error pages in Chinese that never echo request data (no personal data on an error page)."""
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
+
+
+class Conflict(ValidationError):
+    """The object is no longer in the state the action expected (someone, or an earlier click, moved it):
+    pages say so, the API answers 409. Every domain's conflict derives from it."""
 
 
 def page_not_found(request, exception=None):

@@ -9,13 +9,19 @@ setting away: a class with ``send(phone, text)``.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import sys
 from functools import cache
 
 from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
+from django_tasks import task
 
 from .pii import mask_phone
+
+log = logging.getLogger(__name__)
 
 
 class ConsoleSmsBackend:
@@ -37,7 +43,31 @@ def backend():
 
 
 def send(phone: str, text: str) -> None:
+    """Send now, in this process (the job below, and the sign-in codes a user waits for)."""
     backend().send(phone, text)
+
+
+MAX_ATTEMPTS = 5
+RETRY_AFTER = (60, 300, 900, 3600)  # seconds before the 2nd, 3rd, ... attempt
+
+
+def send_later(phone: str, text: str) -> None:
+    """Send by the job worker once the caller's transaction commits (never inside the request): a step
+    that texts 2,000 workers returns at once, and a text that fails is tried again."""
+    transaction.on_commit(lambda: send_job.enqueue(phone, text, 1))
+
+
+@task()
+def send_job(phone: str, text: str, attempt: int = 1) -> None:
+    try:
+        send(phone, text)
+    except Exception:
+        if attempt >= MAX_ATTEMPTS:
+            log.exception("SMS to %s failed %d times; given up", describe(phone), attempt)
+            return
+        delay = RETRY_AFTER[min(attempt - 1, len(RETRY_AFTER) - 1)]
+        log.warning("SMS to %s failed (attempt %d); tried again in %ds", describe(phone), attempt, delay)
+        send_job.using(run_after=timezone.now() + dt.timedelta(seconds=delay)).enqueue(phone, text, attempt + 1)
 
 
 def describe(phone: str) -> str:

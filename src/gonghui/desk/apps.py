@@ -8,7 +8,9 @@ class DeskConfig(AppConfig):
     verbose_name = "服务工作台"
 
     def ready(self):
-        from gonghui.core import navigation
+        from gonghui.core import navigation, surfaces
+
+        surfaces.pages("desk", "", "gonghui.desk.urls", order=10)
 
         navigation.register("desk", "home", "组织架构", "desk:home", order=10, permission="orgs.view_org")
         navigation.register("desk", "centres", "服务阵地", "desk:centre_list", order=20,

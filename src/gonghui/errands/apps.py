@@ -43,10 +43,12 @@ TICKET_HOME = {
          "multiple": True, "max_items": 5, "help": "每行一个，顺序与姓名一致"},
         {"key": "contact_phone", "label": "联系电话", "type": "phone", "required": True},
     ],
+    # the standard workflow starts both at submission and stops the first at acceptance
     "clocks": [
-        {"key": "accept", "label": "受理时限", "days": 2, "starts": "submit", "stops": "accept"},
-        {"key": "finish", "label": "承诺办结时限", "days": 5, "starts": "submit", "stops": "close"},
+        {"key": "accept", "label": "受理时限", "days": 2},
+        {"key": "finish", "label": "承诺办结时限", "days": 5},
     ],
+    "version": 2,
     "templates": {
         "fulfilled": "您申请代购的返乡火车票（{number}）已购票成功，请凭身份证乘车。祝您旅途平安、新春快乐！",
     },
@@ -91,7 +93,8 @@ class ErrandsConfig(AppConfig):
     verbose_name = "代办服务"
 
     def ready(self):
-        from gonghui.cases import catalogue
+        from gonghui.cases.catalogue import Item
+        from gonghui.cases.registry import registry
 
         for spec in (TICKET_HOME, DRIVING_EXAM):
-            catalogue.declare(catalogue.Item(**spec))
+            registry.declare(Item(**spec))

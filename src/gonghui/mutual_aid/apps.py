@@ -47,6 +47,7 @@ CLAIM_ITEM = {
     "templates": {
         "fulfilled": "您申请的医疗互助补助（{number}）已通过网银发放到您的银行卡，请注意查收。",
     },
+    "workflow": "mutual_aid_claim",
 }
 
 
@@ -56,23 +57,22 @@ class MutualAidConfig(AppConfig):
     verbose_name = "医疗互助"
 
     def ready(self):
-        from gonghui.cases import catalogue
-        from gonghui.cases.models import State
-        from gonghui.cases.states import Transition
-        from gonghui.core import navigation
+        from gonghui.cases.catalogue import Item
+        from gonghui.cases.registry import registry
+        from gonghui.core import navigation, surfaces
         from gonghui.registry import archive
 
         from . import services, views
+        from .handler import CLAIM_WORKFLOW, ClaimHandler
 
-        catalogue.declare(catalogue.Item(**CLAIM_ITEM))
-        catalogue.hooks("mutual_aid", catalogue.Hooks(
-            eligibility=services.eligibility, calculate=services.calculate, on_step=services.on_step,
-            section=views.case_section,
-            # a claim is fulfilled by the bank's result file (finance), not by a button
-            transitions=(Transition("fulfil", "确认已支付", (State.APPROVED,), State.FULFILLED,
-                                    perm=services.PERM_PAY, title="补助金已发放", notify="fulfilled",
-                                    style="success", stamp="closed_at"),),
-        ))
+        registry.workflow(CLAIM_WORKFLOW)
+        registry.declare(Item(**CLAIM_ITEM))
+        registry.attach(CLAIM_ITEM["code"], ClaimHandler())
+        surfaces.pages("desk", "mutual-aid/", "gonghui.mutual_aid.urls", order=40)
+        surfaces.pages("m", "mutual-aid/", "gonghui.mutual_aid.m_urls", order=40)
+        surfaces.pages("dash", "mutual-aid/", "gonghui.mutual_aid.dash_urls", order=40)
+        surfaces.panel("mutual_aid", "医疗互助", "gonghui.mutual_aid.figures.panel", permission="cases.view_case",
+                       url_name="mutual_aid_dash:figures", order=20)
         navigation.register("desk", "mutual_aid", "医疗互助", "mutual_aid:overview", order=20,
                             permission="cases.view_case")
         navigation.register("desk", "payments", "补助金支付", "mutual_aid:batches", order=22,

@@ -2,8 +2,8 @@ from django.urls import path
 
 from . import views
 
-app_name = "dash"
+app_name = "mutual_aid_dash"
 
 urlpatterns = [
-    path("mutual-aid/", views.dash, name="mutual_aid"),
+    path("", views.dash, name="figures"),
 ]

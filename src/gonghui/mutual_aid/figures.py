@@ -100,3 +100,27 @@ def figures_xlsx(figures: dict) -> bytes:
             [], ["主要诊断", "件数"], *[[d, n] for d, n in figures["top_diagnoses"]]]
     return write_xlsx([f"{figures['plan_year'].name}医疗互助统计", ""], rows, sheet="医疗互助",
                       widths={0: 30, 1: 14, 2: 12, 3: 12, 4: 16})
+
+
+def panel(user, period=None) -> dict:
+    """The /dash/ panel: the current plan year's enrolment, claims and payouts in the user's subtree."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from gonghui.core.numbers import count, wan
+
+    plan_year = (PlanYear.objects.filter(year=timezone.localdate().year).first()
+                 or PlanYear.objects.order_by("-year").first())
+    if plan_year is None:
+        return {"figures": [], "note": "尚未设置活动年度"}
+    claims = _scoped(Claim.objects.filter(product__plan_year=plan_year), user, "case__org__path")
+    paid = _scoped(PaymentLine.objects.filter(status=LineStatus.PAID, claim__product__plan_year=plan_year), user,
+                   "claim__case__org__path").aggregate(n=Count("id"), s=Sum("amount"))
+    enrolees = Enrolment.objects.visible_to(user, VIEW).filter(product__plan_year=plan_year).count()
+    url = f"{reverse('mutual_aid_dash:figures')}?year={plan_year.year}"
+    return {"note": plan_year.name, "figures": [
+        ("参保人次", count(enrolees), url),
+        ("报销申请（件）", count(claims.count()), url),
+        ("已发放（笔）", count(paid["n"]), url),
+        ("已发放补助（万元）", wan(paid["s"]), url),
+    ]}

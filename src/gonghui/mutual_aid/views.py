@@ -51,7 +51,7 @@ def _plan_year(request) -> PlanYear:
 def case_section(case, user, surface: str) -> dict:
     claim = Claim.objects.filter(case=case).select_related("product__plan_year").first()
     invoices = list(claim.invoices.all()) if claim else []
-    editable = case.state in cases.EDITABLE_STATES and cases.may_act_as_applicant(user, case)
+    editable = cases.is_editable(case) and cases.may_act_as_applicant(user, case)
     return {
         "template": f"mutual_aid/_{surface}_section.html", "claim": claim, "invoices": invoices,
         "total": sum((i.amount for i in invoices), Decimal("0")),

@@ -8,7 +8,9 @@ class PortalConfig(AppConfig):
     verbose_name = "职工服务端"
 
     def ready(self):
-        from gonghui.core import navigation
+        from gonghui.core import navigation, surfaces
+
+        surfaces.pages("m", "", "gonghui.portal.urls", order=10)
 
         navigation.register("m", "home", "首页", "portal:home", icon="⌂", order=10)
         navigation.register("m", "centres", "服务站点", "portal:centre_list", icon="⚑", order=20,

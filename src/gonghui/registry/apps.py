@@ -9,7 +9,10 @@ class RegistryConfig(AppConfig):
     verbose_name = "企业与职工"
 
     def ready(self):
-        from gonghui.core import navigation
+        from gonghui.core import navigation, surfaces
+
+        surfaces.pages("desk", "", "gonghui.registry.urls", order=20)
+        surfaces.api_router("gonghui.registry.api.router")
 
         navigation.register("desk", "workers", "职工档案", "registry:worker_list", order=30,
                             permission="registry.view_worker")
