@@ -60,3 +60,20 @@ def test_a_result_imported_twice_at_once_pays_once(approved, finance, django_cap
     assert sorted(value["paid"] for _, value in results) == [0, 1]
     assert PaymentLine.objects.filter(status=LineStatus.PAID).count() == 1
     assert Case.objects.get(pk=case.pk).state == State.FULFILLED
+
+
+def test_two_batches_created_at_the_same_moment_get_distinct_numbers(approved, finance, staff, grant):
+    """Numbered by the shared numbering (core.numbering), not by counting the batches of the day."""
+    from gonghui.mutual_aid.models import Claim
+
+    claims = [Claim.objects.get(case=approved(name)) for name in ("王芳", "李强")]
+    other = grant(staff["city_staff"], "finance")
+
+    def gather(i):
+        return services.batch_create(actor=[finance, other][i], claims=[claims[i]], request=verified(finance))
+
+    results = _race(gather)
+    assert [kind for kind, _ in results] == ["ok", "ok"], results
+    numbers = sorted(batch.number for _, batch in results)
+    year = numbers[0].split("-")[1]
+    assert numbers == [f"ZF-{year}-000001", f"ZF-{year}-000002"]

@@ -4,7 +4,7 @@ messages, ratings, and the idempotency keys of API writes.
 Invariants kept here (the services keep the rest):
 
 - a case's ``number`` is unique and readable: ``<item prefix>-<year>-<6 digits>``, numbered per prefix and
-  year by ``CaseCounter`` (one conditional UPDATE per number);
+  year by the shared numbering (core.numbering);
 - ``state`` only changes through ``services.transition``, which claims the row with
   ``UPDATE … WHERE state = <expected>`` (zero rows: someone else moved it first);
 - ``urgency`` and ``due_on`` are stored (the queue sorts on them with an index), written when a clock
@@ -104,18 +104,6 @@ class ServiceItem(models.Model):
     @property
     def required_materials(self) -> list[dict]:
         return [m for m in self.materials if m.get("required")]
-
-
-class CaseCounter(models.Model):
-    prefix = models.CharField(max_length=8)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="case_counter_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.prefix}-{self.year}: {self.last}"
 
 
 class CaseQuerySet(ScopedQuerySet):

@@ -18,10 +18,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
-from gonghui.core import audit, pii, uploads
+from gonghui.core import audit, numbering, pii, uploads
 from gonghui.core.errors import Conflict
 from gonghui.orgs.models import Org
 from gonghui.orgs.scoping import in_scope
@@ -31,7 +30,6 @@ from . import catalogue, clocks, notify
 from .models import (
     Attachment,
     Case,
-    CaseCounter,
     CaseEvent,
     EventKind,
     FollowUp,
@@ -116,19 +114,7 @@ def allowed_transitions(user, case: Case) -> list[Transition]:
     return out
 
 
-# --- numbering, timeline, audit -----------------------------------------------------------------------
-
-def _next_number(prefix: str, year: int) -> str:
-    """``PREFIX-YEAR-000123``: one conditional UPDATE per number, inside the caller's transaction."""
-    counters = CaseCounter.objects.filter(prefix=prefix, year=year)
-    if not counters.update(last=F("last") + 1):
-        try:
-            with transaction.atomic():
-                CaseCounter.objects.create(prefix=prefix, year=year, last=1)
-        except IntegrityError:  # created by a concurrent first case of the year
-            counters.update(last=F("last") + 1)
-    return f"{prefix}-{year}-{counters.values_list('last', flat=True).get():06d}"
-
+# --- timeline, audit -----------------------------------------------------------------------
 
 def add_event(case: Case, actor, kind: str, title: str, *, text: str = "", public: bool = True, name: str = "",
            from_state: str = "", to_state: str = "", data: dict | None = None) -> CaseEvent:
@@ -181,7 +167,8 @@ def case_create(*, actor, item: ServiceItem, data: dict, worker: Worker | None =
     now = timezone.now()
     with transaction.atomic():  # submitted at once, or not created at all
         case = Case.objects.create(
-            number=_next_number(item.prefix, timezone.localdate(now).year), item=item, applicant=worker, org=org,
+            number=numbering.next_number(item.prefix, timezone.localdate(now).year), item=item, applicant=worker,
+            org=org,
             filed_by=actor, on_behalf=on_behalf, form=form, form_secret=seal_secrets(secrets), created_at=now)
         add_event(case, actor, EventKind.TRANSITION, "工作人员代为填写申请" if on_behalf else "填写申请",
                to_state=State.DRAFT)

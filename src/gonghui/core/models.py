@@ -74,3 +74,19 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}{self.get_kind_display()}"
+
+
+class NumberCounter(models.Model):
+    """The last number given per prefix and year (core.numbering)."""
+
+    prefix = models.CharField(max_length=8)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "编号计数器"
+        verbose_name_plural = "编号计数器"
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="number_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last}"

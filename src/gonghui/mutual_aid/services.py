@@ -16,7 +16,7 @@ from django.utils import timezone
 from gonghui.accounts import second_factor
 from gonghui.cases import services as cases
 from gonghui.cases.models import Case, State
-from gonghui.core import audit, idnumber, pii
+from gonghui.core import audit, idnumber, numbering, pii
 from gonghui.core.spreadsheets import FileRefused, cell_text, read_table
 from gonghui.orgs.models import Org
 from gonghui.orgs.scoping import in_scope, scope_paths
@@ -402,11 +402,7 @@ def payable(*, user):
             .select_related("case", "case__applicant"))
 
 
-def _batch_number(org: Org) -> str:
-    today = timezone.localdate()
-    prefix = f"ZF{today:%Y%m%d}"
-    count = PaymentBatch.objects.filter(number__startswith=prefix).count()
-    return f"{prefix}-{count + 1:03d}"
+BATCH_PREFIX = "ZF"
 
 
 def batch_create(*, actor, claims=None, request=None) -> PaymentBatch:
@@ -420,7 +416,8 @@ def batch_create(*, actor, claims=None, request=None) -> PaymentBatch:
     if not claims:
         raise ValidationError("没有待支付的已核准报销申请。")
     with transaction.atomic():
-        batch = PaymentBatch.objects.create(number=_batch_number(org), org=org, created_by=actor)
+        number = numbering.next_number(BATCH_PREFIX, timezone.localdate().year)
+        batch = PaymentBatch.objects.create(number=number, org=org, created_by=actor)
         total = Decimal("0")
         for claim in claims:
             case = claim.case
