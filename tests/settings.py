@@ -21,3 +21,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # Argon2 costs ~50 ms a hash by design; the demo city hashes every demo account's password. The tests
 # hash with MD5 unless they test the hashing itself (tests/orgs/test_demo_city.py asks for Argon2).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405
+
+# The example module of docs/modules.md, installed for its tests: it adds everything by registration.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.example_module"]  # noqa: F405

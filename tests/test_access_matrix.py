@@ -187,6 +187,9 @@ RULES = {
     "mutual_aid_m:payee": Scoped(case_target(), method="post", data={"bank_card": "6222021402000000001"}),
     "mutual_aid_dash:figures": SIGNED_IN,
     "dash:home": SIGNED_IN,
+    # the example module of docs/modules.md (installed by the test settings)
+    "example_library_m:loans": SignedIn(login="/m/login/"),
+    "api-v1:example_loans": SIGNED_IN,
 }
 
 

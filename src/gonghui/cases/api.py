@@ -9,6 +9,7 @@ already moved answers 409 with code ``conflict``.
 # idempotency wrapper, whose module cannot resolve names given as strings.
 import datetime as dt
 
+from django.contrib.auth import get_user_model
 from django.http import Http404, JsonResponse
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
@@ -150,6 +151,8 @@ class FixIn(Schema):
 class TransitionIn(Schema):
     reason: str = ""
     fix: FixIn | None = None
+    amount: str | None = None  # for a step that needs an amount (yuan)
+    assignee_id: int | None = None  # for a step that needs an assignee (a user who may handle the case)
 
 
 def _detail(request, case: Case) -> dict:
@@ -232,7 +235,9 @@ def take_transition(request, number: str, name: str, payload: TransitionIn = Non
     case = _case(request, number)
     payload = payload or TransitionIn()
     fix = payload.fix.model_dump() if payload.fix else None
-    services.transition(actor=request.user, case=case, name=name, reason=payload.reason, fix=fix, request=request)
+    assignee = get_user_model().objects.filter(pk=payload.assignee_id).first() if payload.assignee_id else None
+    services.transition(actor=request.user, case=case, name=name, reason=payload.reason, fix=fix,
+                        amount=payload.amount, assignee=assignee, request=request)
     return 200, _detail(request, _case(request, number))
 
 
