@@ -15,7 +15,7 @@ help:
 	@echo "make demo    set up the demo city (SQLite) and serve it on http://127.0.0.1:$(PORT)"
 	@echo "make test    run the tests (no browser); DATABASE_URL=postgres://... runs them on PostgreSQL"
 	@echo "make e2e     run the browser tests (needs Debian's chromium and a CJK font: see README)"
-	@echo "make lint    ruff"
+	@echo "make lint    ruff and the layering contracts (import-linter, pyproject.toml)"
 	@echo "make bench   the city-sized workload, measured against raw baselines (see README, Performance)"
 
 $(BIN)/python:
@@ -52,6 +52,7 @@ bench: $(VENV)/.installed-base
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests
+	$(BIN)/lint-imports --no-cache
 
 # Re-pin after changing a dependency in pyproject.toml.
 constraints: $(VENV)/.installed-e2e

@@ -3,10 +3,11 @@ import random
 import pytest
 from django.contrib.auth import get_user_model
 
+from gonghui.accounts.demo_accounts import DEMO_PASSWORD
 from gonghui.core.idnumber import check_char
-from gonghui.orgs.demo_city import DEMO_PASSWORD, build_city
 from gonghui.orgs.models import Org
 from gonghui.registry.models import BindingStatus, Worker, WorkerAccount
+from gonghui.site.demo import build_city
 
 
 @pytest.fixture

@@ -186,6 +186,10 @@ RULES = {
     "mutual_aid_m:invoices": Scoped(case_target(), method="post", data={"number": "123456"}),
     "mutual_aid_m:payee": Scoped(case_target(), method="post", data={"bank_card": "6222021402000000001"}),
     "mutual_aid_dash:figures": SIGNED_IN,
+    "api-v1:create_claim": SignedIn("post"),
+    "api-v1:get_claim": Scoped(case_target()),
+    "api-v1:add_invoice": Scoped(case_target(), method="post", data={
+        "number": "123456", "hospital": "晋江市医院", "issued_on": "2026-03-08", "amount": "100", "eligible": "80"}),
     "dash:home": SIGNED_IN,
     # the example module of docs/modules.md (installed by the test settings)
     "example_library_m:loans": SignedIn(login="/m/login/"),

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "gonghui.desk",
     "gonghui.portal",
     "gonghui.dash",
+    "gonghui.site",
 ]
 
 MIDDLEWARE = [
@@ -117,6 +118,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "gonghui.core.context.ContextMiddleware",
     "gonghui.accounts.security.SessionLifetimeMiddleware",
     "gonghui.accounts.security.PasswordChangeRequiredMiddleware",
     "gonghui.accounts.second_factor.SecondFactorMiddleware",

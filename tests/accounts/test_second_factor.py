@@ -6,8 +6,8 @@ from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from gonghui.accounts.demo_accounts import DEMO_PASSWORD
 from gonghui.core.models import AuditLog
-from gonghui.orgs.demo_city import DEMO_PASSWORD
 
 
 def sign_in(username):

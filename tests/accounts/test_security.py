@@ -10,8 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from gonghui.accounts import security
+from gonghui.accounts.demo_accounts import DEMO_PASSWORD
 from gonghui.core.models import AuditLog
-from gonghui.orgs.demo_city import DEMO_PASSWORD
 
 
 def attempt(username, password, ip="10.0.0.1", path="/desk/login/"):

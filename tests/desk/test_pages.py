@@ -20,7 +20,7 @@ def test_login_with_a_wrong_password_says_so_in_chinese(client, city):
 
 
 def test_staff_log_in_and_land_on_their_organisation(client, city):
-    from gonghui.orgs.demo_city import DEMO_PASSWORD
+    from gonghui.accounts.demo_accounts import DEMO_PASSWORD
 
     response = client.post("/desk/login/", {"username": "qingyang_staff", "password": DEMO_PASSWORD},
                            follow=True)

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from gonghui.orgs.demo_city import DEMO_PASSWORD
+from gonghui.accounts.demo_accounts import DEMO_PASSWORD
 
 
 def log_in(page, server, username):

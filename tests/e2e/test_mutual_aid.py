@@ -8,8 +8,8 @@ import re
 import openpyxl
 from playwright.sync_api import expect
 
+from gonghui.accounts.demo_accounts import DEMO_PASSWORD
 from gonghui.cases.demo_data import DEMO_WORKER_PHONE
-from gonghui.orgs.demo_city import DEMO_PASSWORD
 from tests.e2e.test_cases import photo, shot
 from tests.e2e.test_foundation import log_in, nav
 from tests.e2e.test_registry import totp_code

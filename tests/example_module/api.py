@@ -2,8 +2,8 @@ import datetime as dt
 
 from ninja import Router, Schema
 
-from gonghui.api.auth import require_scope
 from gonghui.cases.models import Case
+from gonghui.web.api_auth import require_scope
 
 router = Router(tags=["library"])
 

@@ -1,8 +1,9 @@
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from gonghui.orgs import demo_city
+from gonghui.accounts.demo_accounts import DEMO_PASSWORD
 from gonghui.orgs.models import CentreKind, Org, OrgKind, ServiceCentre
+from gonghui.site.demo import build_city
 
 JINJIANG_TOWNS = ["青阳街道", "梅岭街道", "西园街道", "罗山街道", "灵源街道", "新塘街道", "安海镇", "磁灶镇",
                   "陈埭镇", "池店镇", "内坑镇", "紫帽镇", "东石镇", "永和镇", "英林镇", "金井镇", "龙湖镇",
@@ -60,17 +61,17 @@ def test_seed_is_deterministic_and_idempotent(db):
     def snapshot():
         return list(Org.objects.order_by("path").values_list("path", "code", "name", "address"))
 
-    demo_city.build_city("demo")
+    build_city("demo")
     first = snapshot()
     first_centres = list(ServiceCentre.objects.order_by("name").values_list("name", "address", "phone"))
-    again = demo_city.build_city("demo")
+    again = build_city("demo")
     assert again == {"orgs": 0, "centres": 0, "accounts": 0}
     assert snapshot() == first
 
     ServiceCentre.objects.all().delete()
     get_user_model().objects.all().delete()
     Org.objects.all().delete()
-    demo_city.build_city("demo")
+    build_city("demo")
     assert snapshot() == first
     centres = ServiceCentre.objects.order_by("name").values_list("name", "address", "phone")
     assert list(centres) == first_centres
@@ -85,12 +86,12 @@ def test_demo_accounts_belong_to_their_organisations(staff, settings):
     assert staff["admin"].has_perm("orgs.change_servicecentre")
     assert not staff["admin"].has_perm("registry.view_worker") and not staff["admin"].has_perm("core.view_auditlog")
     assert not staff["city_staff"].is_staff
-    assert staff["qingyang_staff"].check_password(demo_city.DEMO_PASSWORD)
+    assert staff["qingyang_staff"].check_password(DEMO_PASSWORD)
     # passwords are hashed with Argon2 (the test settings put a fast hasher first; production has Argon2 only)
     from gonghui import settings as production
 
     assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
     user = staff["qingyang_staff"]
-    user.set_password(demo_city.DEMO_PASSWORD)
+    user.set_password(DEMO_PASSWORD)
     assert user.password.startswith("argon2")

@@ -20,10 +20,10 @@ from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from gonghui.core import audit
+from gonghui.core import audit, context
 
 STEP_UP_SECONDS = 5 * 60
-VERIFIED_AT = "gonghui_otp_verified_at"
+VERIFIED_AT = context.SECOND_FACTOR_AT
 RECOVERY_CODES = 10
 
 
@@ -78,19 +78,25 @@ def verify(*, request, code: str) -> bool:
         return False
     otp_login(request, device)
     request.session[VERIFIED_AT] = time.time()
+    context.second_factor_passed(request.session[VERIFIED_AT])
     kind = "恢复码" if isinstance(device, StaticDevice) else "动态验证码"
     audit.record(actor=user, action="auth.2fa_verify", obj=user, request=request, summary=f"通过{kind}验证")
     return True
 
 
-def recently_verified(request) -> bool:
+def recently_verified(request=None) -> bool:
+    """Whether the second factor was passed in the last five minutes: by the request's session, or
+    (without a request: the API, a task) by the current context (core.context)."""
+    if request is None:
+        return context.current().second_factor_within(STEP_UP_SECONDS)
     at = request.session.get(VERIFIED_AT) if hasattr(request, "session") else None
     return at is not None and time.time() - at <= STEP_UP_SECONDS
 
 
 def require_recent(request, what: str) -> None:
-    """Raise StepUpRequired unless a second-factor code was entered in the last five minutes."""
-    if request is None or not recently_verified(request):
+    """Raise StepUpRequired unless a second-factor code was entered in the last five minutes (``request``
+    may be None: the current context then tells)."""
+    if not recently_verified(request):
         raise StepUpRequired(f"{what}前需要再次输入双因素验证码（5分钟内有效）。")
 
 

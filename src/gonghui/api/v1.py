@@ -12,9 +12,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import django_auth
 
-from gonghui.api.auth import BearerToken
 from gonghui.core import surfaces
 from gonghui.core.errors import Conflict
+from gonghui.web.api_auth import BearerToken
 
 api = NinjaAPI(
     title="工会服务数据平台开放接口",

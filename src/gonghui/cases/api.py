@@ -1,7 +1,7 @@
 """Case endpoints of /api/v1/: the catalogue, cases (create, list, read), attachments, steps, timeline.
 
 The same service functions as the pages. Staff (token or session) see their subtree's cases; a signed-in
-worker sees their own. Writes accept ``Idempotency-Key`` (api.idempotency); a step that finds the case
+worker sees their own. Writes accept ``Idempotency-Key`` (cases.idempotency); a step that finds the case
 already moved answers 409 with code ``conflict``.
 """
 
@@ -10,16 +10,16 @@ already moved answers 409 with code ``conflict``.
 import datetime as dt
 
 from django.contrib.auth import get_user_model
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from gonghui.api.auth import require_scope
-from gonghui.api.idempotency import idempotent
+from gonghui.cases.idempotency import idempotent
 from gonghui.orgs.scoping import scope_paths
 from gonghui.registry.api import Pages
 from gonghui.registry.selectors import worker_get
+from gonghui.web.api_auth import require_scope
 
 from . import selectors, services
 from .models import Case, CaseEvent
@@ -173,13 +173,7 @@ def _is_staff(request) -> bool:
 
 
 def _case(request, number: str) -> Case:
-    """Staff find the cases of their subtree; a worker their own; anything else is not found."""
-    if _is_staff(request):
-        try:
-            return selectors.case_get(user=request.user, number=number)
-        except Http404:
-            pass
-    return selectors.my_case_get(user=request.user, number=number)
+    return selectors.case_for(user=request.user, number=number)
 
 
 @router.get("/service-items", response=list[ItemOut], summary="服务事项目录")

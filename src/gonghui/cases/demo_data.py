@@ -13,7 +13,7 @@ import random
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from gonghui.orgs.demo_city import DEMO_PASSWORD
+from gonghui.accounts.demo_accounts import DEMO_PASSWORD
 from gonghui.orgs.models import Org
 from gonghui.registry.models import BindingStatus, Worker, WorkerAccount
 

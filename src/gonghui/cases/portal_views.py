@@ -12,10 +12,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST
 
+from gonghui.web.actions import field_errors, flash, form_result, perform
+from gonghui.web.downloads import inline_file
+
 from . import catalogue, selectors, services
 from .models import RatingScore
 from .states import APPLICANT
-from .views import _field_errors, _flash, file_response, form_result, module_section, perform, upload_files
+from .views import module_section, upload_files
 
 LOGIN = reverse_lazy("portal:login")
 
@@ -125,11 +128,11 @@ def step(request, number: str, name: str):
                             request=request)
         messages.success(request, step.done or f"已{step.label}。")
     except ValidationError as exc:
-        request.session[f"case_errors_{number}"] = _field_errors(exc)
+        request.session[f"case_errors_{number}"] = field_errors(exc)
         forward = step.target not in case.workflow.closed_states
         messages.error(request, f"还不能{step.label}，请按下方提示补齐。" if forward else "；".join(exc.messages))
     except PermissionDenied as exc:
-        _flash(request, exc)
+        flash(request, exc)
     return redirect("portal_cases:detail", number=number)
 
 
@@ -148,7 +151,7 @@ def file(request, number: str, pk: int):
     attachment = selectors.attachment_get(case=case, pk=pk)
     data, content_type = services.attachment_read(actor=request.user, attachment=attachment,
                                                   preview=request.GET.get("preview") == "1", request=request)
-    return file_response(data, content_type, attachment.name)
+    return inline_file(data, content_type, attachment.name)
 
 
 @login_required(login_url=LOGIN)

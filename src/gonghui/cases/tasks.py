@@ -64,7 +64,7 @@ def digest(on: dt.date) -> int:
 
 def run_daily(on: dt.date | None = None) -> dict[str, int]:
     on = on or clocks.today()
-    from gonghui.api.idempotency import prune
+    from gonghui.cases.idempotency import prune
 
     counts = clocks.sweep(on)
     counts["messages"] = digest(on)

@@ -6,14 +6,12 @@ page it was taken from; nothing is half-written because every service runs in on
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -21,6 +19,8 @@ from django.views.decorators.http import require_POST
 from gonghui.orgs.models import Org
 from gonghui.orgs.scoping import scope_path
 from gonghui.registry.selectors import worker_get
+from gonghui.web.actions import flash, form_result, perform
+from gonghui.web.downloads import inline_file
 
 from . import catalogue, selectors, services
 from .models import Urgency
@@ -28,29 +28,6 @@ from .registry import registry
 from .states import PERM_HANDLE, PERM_VIEW
 
 PAGE_SIZE = 30
-
-
-def _messages_of(exc) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [m for ms in exc.message_dict.values() for m in ms]
-    return list(getattr(exc, "messages", [str(exc)]))
-
-
-def _flash(request, exc) -> None:
-    messages.error(request, "；".join(_messages_of(exc)))
-
-
-def form_result(request, action, *, success: str, then: str):
-    """Run ``action()`` for a posted form: its success message and a redirect to ``then``, or
-    ``(None, errors)`` keyed by field (``__all__`` for a refusal) to show on the form again."""
-    try:
-        action()
-    except ValidationError as exc:
-        return None, _field_errors(exc)
-    except PermissionDenied as exc:
-        return None, {"__all__": [str(exc)]}
-    messages.success(request, success)
-    return redirect(then), {}
 
 
 def upload_files(request, case, *, success: str) -> None:
@@ -64,7 +41,7 @@ def upload_files(request, case, *, success: str) -> None:
                                     name=upload.name, data=upload.read(), request=request)
             messages.success(request, success.format(name=upload.name))
         except (ValidationError, PermissionDenied) as exc:
-            _flash(request, exc)
+            flash(request, exc)
 
 
 def _require_view(request) -> None:
@@ -111,10 +88,6 @@ def queue(request):
         "counts": selectors.queue_counts(user=request.user),
         "query": params.urlencode(), "can_accept": request.user.has_perm(PERM_HANDLE),
     })
-
-
-def _field_errors(exc: ValidationError) -> dict:
-    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
 
 
 @login_required
@@ -221,18 +194,6 @@ def attach(request, number: str):
     return _back(number)
 
 
-def perform(request, action, *, success: str, then: str):
-    """A posted action: done (``success`` said on the next page) or refused (the reason said there);
-    either way back to ``then``. Nothing is half-done: every service runs in one transaction."""
-    try:
-        action()
-        if success:
-            messages.success(request, success)
-    except (ValidationError, PermissionDenied) as exc:
-        _flash(request, exc)
-    return redirect(then)
-
-
 def _act(request, number: str, action, success: str = ""):
     """A workbench action on a case of the user's scope."""
     case = selectors.case_get(user=request.user, number=number)
@@ -265,15 +226,6 @@ def extend(request, number: str):
         success="办理时限已延长，申请人已收到通知。")
 
 
-def file_response(data: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
-    return response
-
-
 @login_required
 def file(request, number: str, pk: int):
     _require_view(request)
@@ -281,7 +233,7 @@ def file(request, number: str, pk: int):
     attachment = selectors.attachment_get(case=case, pk=pk)
     data, content_type = services.attachment_read(actor=request.user, attachment=attachment,
                                                   preview=request.GET.get("preview") == "1", request=request)
-    return file_response(data, content_type, attachment.name)
+    return inline_file(data, content_type, attachment.name)
 
 
 @login_required
@@ -305,7 +257,7 @@ def follow_up_close(request, pk: int):
                                  request=request)
         messages.success(request, "已记录回访情况。")
     except (ValidationError, PermissionDenied) as exc:
-        _flash(request, exc)
+        flash(request, exc)
     return redirect(reverse("cases:follow_ups"))
 
 

@@ -39,8 +39,11 @@ def _chain_key() -> bytes:
 
 
 def client_ip(request) -> str | None:
+    """The request's address; without a request, the current context's (core.context)."""
     if request is None:
-        return None
+        from .context import current
+
+        return current().address
     return request.META.get("REMOTE_ADDR") or None
 
 

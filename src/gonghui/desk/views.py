@@ -9,23 +9,12 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse_lazy
 
-from gonghui.accounts import security
 from gonghui.accounts import services as accounts_services
 from gonghui.orgs import selectors
 from gonghui.orgs.models import CentreKind, OrgKind
+from gonghui.web.login import ThrottledLoginMixin
 
 PAGE_SIZE = 30
-
-
-class ThrottledLoginMixin:
-    """Refuse sign-in attempts from an address that failed too often (accounts.security)."""
-
-    def post(self, request, *args, **kwargs):
-        if security.ip_throttled(request):
-            form = self.get_form()
-            form.add_error(None, "此网络登录失败次数过多，请10分钟后再试。")
-            return self.form_invalid(form)
-        return super().post(request, *args, **kwargs)
 
 
 class DeskLoginView(ThrottledLoginMixin, auth_views.LoginView):

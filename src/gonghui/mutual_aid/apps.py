@@ -71,6 +71,7 @@ class MutualAidConfig(AppConfig):
         surfaces.pages("desk", "mutual-aid/", "gonghui.mutual_aid.urls", order=40)
         surfaces.pages("m", "mutual-aid/", "gonghui.mutual_aid.m_urls", order=40)
         surfaces.pages("dash", "mutual-aid/", "gonghui.mutual_aid.dash_urls", order=40)
+        surfaces.api_router("gonghui.mutual_aid.api.router")
         surfaces.panel("mutual_aid", "医疗互助", "gonghui.mutual_aid.figures.panel", permission="cases.view_case",
                        url_name="mutual_aid_dash:figures", order=20)
         navigation.register("desk", "mutual_aid", "医疗互助", "mutual_aid:overview", order=20,

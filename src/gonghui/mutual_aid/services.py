@@ -209,7 +209,7 @@ def invoice_add(*, actor, case: Case, number: str, hospital: str, issued_on: str
     """The applicant (or the intake staff) lists an invoice while the case is a draft or returned."""
     if not cases.may_act_as_applicant(actor, case):
         raise PermissionDenied("只有申请人或代办人员可以填写发票。")
-    if case.state not in cases.EDITABLE_STATES:
+    if not cases.is_editable(case):
         raise cases.CaseConflict("办件审核期间不能修改发票。")
     errors = {}
     number = normalise_invoice_number(number)
@@ -242,9 +242,30 @@ def invoice_add(*, actor, case: Case, number: str, hospital: str, issued_on: str
     return row
 
 
+def claim_create(*, actor, item, data: dict, invoices: list[dict], worker=None, request=None) -> Case:
+    """A claim with its invoices in one go (the API's): the case (a draft) and every invoice, or nothing
+    — every invoice's problems are reported at once, keyed ``invoices.<n>.<field>``."""
+    errors: dict[str, list[str]] = {}
+    with transaction.atomic():
+        case = cases.case_create(actor=actor, item=item, data=data, worker=worker, request=request)
+        for n, invoice in enumerate(invoices, start=1):
+            try:
+                invoice_add(actor=actor, case=case, request=request, **{
+                    k: invoice.get(k, "") for k in ("number", "hospital", "issued_on", "amount", "eligible")})
+            except ValidationError as exc:
+                for key, messages in (exc.message_dict if hasattr(exc, "error_dict") else
+                                      {"__all__": exc.messages}).items():
+                    errors.setdefault(f"invoices.{n}.{key}", []).extend(f"第{n}张发票：{m}" for m in messages)
+        if errors:
+            transaction.set_rollback(True)
+    if errors:
+        raise ValidationError(errors)
+    return case
+
+
 def invoice_remove(*, actor, invoice: ClaimInvoice, request=None) -> None:
     case = invoice.claim.case
-    if not cases.may_act_as_applicant(actor, case) or case.state not in cases.EDITABLE_STATES:
+    if not cases.may_act_as_applicant(actor, case) or not cases.is_editable(case):
         raise PermissionDenied("现在不能删除发票。")
     with transaction.atomic():
         invoice.delete()

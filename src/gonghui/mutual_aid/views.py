@@ -21,19 +21,12 @@ from gonghui.accounts import second_factor
 from gonghui.cases import selectors as case_selectors
 from gonghui.cases import services as cases
 from gonghui.cases.models import State
-from gonghui.cases.views import _flash, perform
+from gonghui.web.actions import flash, perform
+from gonghui.web.downloads import XLSX
+from gonghui.web.downloads import download as _download
 
 from . import figures, forms_pdf, services
 from .models import Claim, ClaimInvoice, Contribution, Enrolment, LineStatus, PaymentBatch, PlanYear, Product
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _plan_year(request) -> PlanYear:
@@ -172,7 +165,7 @@ def overview(request):
                                                  id_number=request.POST["id_number"], request=request)
             messages.success(request, f"{worker.name}已参加{product.name}。")
         except (ValidationError, PermissionDenied) as exc:
-            _flash(request, exc)
+            flash(request, exc)
         return redirect(f"{reverse('mutual_aid:overview')}?year={plan_year.year}")
     if request.method == "POST":
         product = Product.objects.filter(plan_year=plan_year, pk=request.POST.get("product") or 0).first()
@@ -186,7 +179,7 @@ def overview(request):
                 messages.success(request, f"花名册已导入：新参保{result.created}人，已参保{result.updated}人，"
                                           f"错误{result.rejected}行。")
             except (ValidationError, PermissionDenied) as exc:
-                _flash(request, exc)
+                flash(request, exc)
     data = figures.plan_year_figures(user=request.user, plan_year=plan_year)
     contributions = (Contribution.objects.visible_to(request.user, "cases.view_case")
                      .filter(product__plan_year=plan_year).select_related("enterprise", "product")
@@ -214,7 +207,7 @@ def contribution_pay(request, pk: int):
                                    on=timezone.localdate(), request=request)
         messages.success(request, f"已登记{contribution.enterprise.name}缴费{amount}元。")
     except (ValidationError, PermissionDenied, ArithmeticError) as exc:
-        _flash(request, exc if not isinstance(exc, ArithmeticError) else ValidationError("请填写金额。"))
+        flash(request, exc if not isinstance(exc, ArithmeticError) else ValidationError("请填写金额。"))
     return redirect(f"{reverse('mutual_aid:overview')}?year={contribution.product.plan_year.year}")
 
 
@@ -232,7 +225,7 @@ def batches(request):
             messages.success(request, f"已生成支付批次{batch.number}：{batch.count}笔，{batch.total}元。")
             return redirect("mutual_aid:batch", pk=batch.pk)
         except (ValidationError, PermissionDenied) as exc:
-            _flash(request, exc)
+            flash(request, exc)
         return redirect("mutual_aid:batches")
     payable = services.payable(user=request.user)
     return render(request, "mutual_aid/batches.html", {
@@ -271,7 +264,7 @@ def batch_approve(request, pk: int):
     except second_factor.StepUpRequired:
         return redirect(f"/desk/2fa/verify/?next={quote(reverse('mutual_aid:batch', args=[pk]))}")
     except (ValidationError, PermissionDenied) as exc:
-        _flash(request, exc)
+        flash(request, exc)
     return redirect("mutual_aid:batch", pk=pk)
 
 
@@ -285,7 +278,7 @@ def batch_export(request, pk: int):
     except second_factor.StepUpRequired:
         return _step_up(request)
     except (ValidationError, PermissionDenied) as exc:
-        _flash(request, exc)
+        flash(request, exc)
         return redirect("mutual_aid:batch", pk=pk)
     return _download(data, content_type, filename)
 
@@ -306,7 +299,7 @@ def batch_result(request, pk: int):
         for problem in counts["unknown"][:10]:
             messages.error(request, problem)
     except (ValidationError, PermissionDenied) as exc:
-        _flash(request, exc)
+        flash(request, exc)
     return redirect("mutual_aid:batch", pk=pk)
 
 

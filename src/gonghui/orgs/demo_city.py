@@ -1,6 +1,7 @@
 """The demo city: Jinjiang (晋江), Fujian, as the article describes it.
 
-``build_city(scale)`` writes the union tree, the service centres and the demo staff accounts. It is
+``build_tree(scale)`` writes the union tree and the service centres (``gonghui.site.demo.build_city`` adds
+the demo staff accounts). It is
 deterministic (a seeded random generator; the same scale gives the same city, path for path) and
 idempotent (a second run finds the city and only tops up the demo accounts).
 
@@ -21,12 +22,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from .models import CentreKind, Facility, Org, OrgKind, ServiceCentre, TownType
 
-DEMO_PASSWORD = "Gonghui#2026"  # noqa: S105 - the published demo password (README)
 ROOT_CODE = "jinjiang"
 SEED = 20161  # the platform's first tender: December 2015 / 2016
 
@@ -59,25 +58,6 @@ TOWNS: list[tuple[str, str, str]] = [
 DEMONSTRATION_TOWNS = {"luoshan", "meiling", "qingyang", "xiyuan", "lingyuan", "anhai", "cizao",
                        "chendai", "chidian"}
 DEMONSTRATION_TITLE = "泉州市级示范点"
-
-DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
-    ("admin", "系统管理员", "晋江市总工会"),
-    ("city_staff", "市职工服务中心工作人员", "晋江市总工会"),
-    ("qingyang_staff", "青阳街道职工服务中心工作人员", "青阳街道总工会"),
-    ("meiling_staff", "梅岭街道职工服务中心工作人员", "梅岭街道总工会"),
-    ("secadmin", "安全管理员", "晋江市总工会"),
-    ("auditor", "审计管理员", "晋江市总工会"),
-    ("city_finance", "市总工会财务人员", "晋江市总工会"),
-]
-_ACCOUNT_ORG = {"admin": ROOT_CODE, "city_staff": ROOT_CODE, "qingyang_staff": "qingyang",
-                "meiling_staff": "meiling", "secadmin": ROOT_CODE, "auditor": ROOT_CODE,
-                "city_finance": ROOT_CODE}
-_ACCOUNT_ROLES = {"admin": ["system_admin"], "city_staff": ["centre_staff", "reviewer"],
-                  "qingyang_staff": ["centre_staff"], "meiling_staff": ["centre_staff"],
-                  "secadmin": ["security_admin"], "auditor": ["audit_admin"], "city_finance": ["finance"]}
-_ACCOUNT_NAME = {"admin": "系统管理员", "city_staff": "林晓燕", "qingyang_staff": "陈志强",
-                 "meiling_staff": "黄丽娟", "secadmin": "安全管理员", "auditor": "审计管理员",
-                 "city_finance": "王会计"}
 
 
 @dataclass(frozen=True)
@@ -236,36 +216,11 @@ def _centres(orgs: dict[str, Org], scale: Scale) -> list[ServiceCentre]:
     return centres
 
 
-def ensure_demo_accounts() -> list[str]:
-    """Create the demo staff accounts that are missing, with their roles; return the usernames created.
-
-    ``admin`` is the system administrator (三员: users, organisations, settings) — deliberately not a
-    Django superuser, so it reads no business data and no audit log.
-    """
-    from gonghui.accounts.models import Role, RoleAssignment
-
-    User = get_user_model()
-    created = []
-    orgs = {o.code: o for o in Org.objects.filter(code__in=set(_ACCOUNT_ORG.values()))}
-    roles = {r.code: r for r in Role.objects.all()}
-    for username, title, _org_name in DEMO_ACCOUNTS:
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = User(username=username, name=_ACCOUNT_NAME[username], org=orgs[_ACCOUNT_ORG[username]],
-                        title=title, is_staff=username in ("admin", "secadmin"),
-                        must_change_password=False)  # demo only: real accounts change it at first login
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-            created.append(username)
-        for code in _ACCOUNT_ROLES[username]:
-            RoleAssignment.objects.get_or_create(user=user, role=roles[code], org=orgs[_ACCOUNT_ORG[username]])
-    return created
-
-
-def build_city(scale_name: str = "demo") -> dict[str, int]:
-    """Build the city at ``scale_name`` unless it exists; return what was created."""
+def build_tree(scale_name: str = "demo") -> dict[str, int]:
+    """Build the city's tree and centres at ``scale_name`` unless they exist; return what was created.
+    (The demo staff accounts are the accounts app's: gonghui.site.demo.build_city builds both.)"""
     scale = SCALES[scale_name]
-    created = {"orgs": 0, "centres": 0, "accounts": 0}
+    created = {"orgs": 0, "centres": 0}
     with transaction.atomic():
         if not Org.objects.filter(code=ROOT_CODE).exists():
             if Org.objects.filter(depth=1).exists():
@@ -277,5 +232,4 @@ def build_city(scale_name: str = "demo") -> dict[str, int]:
             centres = _centres(orgs, scale)
             ServiceCentre.objects.bulk_create(centres, batch_size=2000)
             created["orgs"], created["centres"] = len(rows), len(centres)
-        created["accounts"] = len(ensure_demo_accounts())
     return created

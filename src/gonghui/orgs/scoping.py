@@ -21,6 +21,8 @@ user's scope is simply not found (404), never "forbidden", so its existence does
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from django.db import connections, models
 from django.db.models import Q
 
@@ -44,13 +46,21 @@ def _minimal(paths) -> list[str]:
     return out
 
 
+#: who holds what where: ``(user) -> [(org path, set of permissions)]``. The tree does not know how roles
+#: are granted; the accounts app provides this at start-up (``provide_grants`` in its ``ready()``).
+_grants: Callable[[object], Iterable[tuple[str, set[str]]]] | None = None
+
+
+def provide_grants(source: Callable[[object], Iterable[tuple[str, set[str]]]]) -> None:
+    global _grants
+    _grants = source
+
+
 def scope_paths(user, perm: str | None = None) -> list[str]:
     """Top paths of the subtrees where ``user`` holds ``perm`` (any role at all when ``perm`` is None)."""
-    if user is None or not user.is_authenticated or not user.is_active:
+    if user is None or not user.is_authenticated or not user.is_active or _grants is None:
         return []
-    from gonghui.accounts.backends import role_grants
-
-    return _minimal(path for path, perms in role_grants(user) if perm is None or perm in perms)
+    return _minimal(path for path, perms in _grants(user) if perm is None or perm in perms)
 
 
 def in_scope(user, path: str, perm: str | None = None) -> bool:

@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
 from gonghui.core import navigation
-from gonghui.desk.views import ThrottledLoginMixin
 from gonghui.orgs import selectors
 from gonghui.orgs.models import CentreKind
 from gonghui.registry import accounts as worker_accounts
@@ -24,6 +23,7 @@ from gonghui.registry.models import (
     CorrectionRequest,
     Worker,
 )
+from gonghui.web.login import ThrottledLoginMixin
 
 
 def home(request):

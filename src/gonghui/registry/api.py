@@ -8,7 +8,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
-from gonghui.api.auth import require_scope
+from gonghui.web.api_auth import require_scope
 
 from . import selectors, services
 from .models import Enterprise, ImportJob, Worker

@@ -18,6 +18,8 @@ from gonghui.accounts import second_factor
 from gonghui.core import pii
 from gonghui.orgs.models import OrgKind
 from gonghui.orgs.selectors import home_org, org_children
+from gonghui.web import downloads
+from gonghui.web.actions import flash
 
 from . import accounts, archive, consents, selectors, services
 from .importing import template_xlsx
@@ -32,23 +34,6 @@ from .models import (
 )
 
 PAGE_SIZE = 30
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-def _flash_error(request, exc) -> None:
-    """A refused action's reasons, in Chinese, on the next page."""
-    messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
-
-
-def _quote(name: str) -> str:
-    return quote(name)
 
 
 SEARCHES_KEPT = 20
@@ -121,7 +106,7 @@ def worker_export(request):
     except PermissionDenied as exc:
         messages.error(request, str(exc))
         return redirect("registry:worker_list")
-    return _xlsx_response(data, f"职工名单-{timezone.localdate():%Y%m%d}.xlsx")
+    return downloads.xlsx(data, f"职工名单-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required
@@ -191,7 +176,7 @@ def import_list(request):
             job = services.import_job_create(actor=request.user, kind=kind, filename=upload.name,
                                              data=upload.read(), request=request)
         except (ValidationError, PermissionDenied) as exc:
-            _flash_error(request, exc)
+            flash(request, exc)
             return redirect("registry:import_list")
         return redirect("registry:import_detail", pk=job.pk)
     jobs = selectors.import_job_list(user=request.user)[:20]
@@ -229,14 +214,14 @@ def import_confirm(request, pk: int):
     try:
         services.import_job_confirm(actor=request.user, job=job, request=request)
     except (ValidationError, PermissionDenied) as exc:
-        _flash_error(request, exc)
+        flash(request, exc)
     return redirect("registry:import_detail", pk=job.pk)
 
 
 @login_required
 def import_errors(request, pk: int):
     job = selectors.import_job_get(user=request.user, pk=pk)
-    return _xlsx_response(services.import_errors_xlsx(job), f"错误报告-{job.filename}.xlsx")
+    return downloads.xlsx(services.import_errors_xlsx(job), f"错误报告-{job.filename}.xlsx")
 
 
 @login_required
@@ -244,7 +229,7 @@ def import_template(request, kind: str):
     if kind not in ImportKind.values:
         raise Http404
     label = dict(ImportKind.choices)[kind]
-    return _xlsx_response(template_xlsx(kind), f"{label}导入模板.xlsx")
+    return downloads.xlsx(template_xlsx(kind), f"{label}导入模板.xlsx")
 
 
 @login_required
@@ -276,7 +261,7 @@ def binding_decide(request, pk: int):
                                     request=request)
             messages.success(request, f"已不予通过{account.name}的绑定申请。")
     except (ValidationError, PermissionDenied) as exc:
-        _flash_error(request, exc)
+        flash(request, exc)
     return redirect("registry:binding_list")
 
 
@@ -299,5 +284,5 @@ def correction_handle(request, pk: int):
                                    reply=request.POST.get("reply", ""), request=request)
         messages.success(request, "已处理更正申请。")
     except (ValidationError, PermissionDenied) as exc:
-        _flash_error(request, exc)
+        flash(request, exc)
     return redirect("registry:correction_list")

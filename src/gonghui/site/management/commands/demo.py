@@ -3,8 +3,8 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from gonghui.accounts.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from gonghui.cases.demo_data import DEMO_WORKER_PHONE
-from gonghui.orgs.demo_city import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""A bounded load from a second process: ``python -m gonghui.bench.load BASE PATHS_FILE N CONCURRENCY
+"""A bounded load from a second process: ``python -m gonghui.site.bench.load BASE PATHS_FILE N CONCURRENCY
 [TOKEN]`` sends N GET requests over CONCURRENCY keep-alive connections (the paths taken in turn from the
 file), then prints one JSON line: requests/s, p50/p99 in ms, errors."""
 

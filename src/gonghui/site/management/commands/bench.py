@@ -2,7 +2,7 @@
 
 Builds (or reuses) a city-sized data set in a database of its own — ``<data dir>/bench/bench.sqlite3``,
 or, when ``DATABASE_URL`` names a PostgreSQL database, the same server's ``<name>_bench`` (created if
-missing) — and prints every figure with its target and whether it holds (see gonghui.bench.runner).
+missing) — and prints every figure with its target and whether it holds (see gonghui.site.bench.runner).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, scale, only, json, runs, requests, import_child, baseline, **options):
         if import_child:
-            from gonghui.bench.runner import import_child as child
+            from gonghui.site.bench.runner import import_child as child
 
             self.stdout.write(_json(child(import_child, baseline)))
             return
@@ -68,7 +68,7 @@ class Command(BaseCommand):
     def _run(self, scale, sections, json_out, runs, requests):
         from django.contrib.auth import get_user_model
 
-        from gonghui.bench import dataset, runner
+        from gonghui.site.bench import dataset, runner
 
         started = time.monotonic()
         bench_dir = Path(settings.DATA_DIR)

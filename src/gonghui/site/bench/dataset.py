@@ -15,11 +15,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from gonghui.cases.models import Case, ServiceItem, State, Urgency
-from gonghui.orgs.demo_city import build_city
 from gonghui.orgs.models import Org
 from gonghui.registry.demo_data import RegistryScale, _enterprise_rows, _worker_rows
 from gonghui.registry.importing import ENTERPRISE_COLUMNS, WORKER_COLUMNS, EnterpriseImporter
 from gonghui.registry.models import Enterprise, Worker
+from gonghui.site.demo import build_city
 
 CITY_WORKERS = 700_000
 CITY_ENTERPRISES = 9_100

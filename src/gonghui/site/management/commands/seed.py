@@ -9,8 +9,9 @@ from django.core.management.base import BaseCommand
 
 from gonghui.cases.demo_data import build_cases
 from gonghui.mutual_aid.demo_data import build_mutual_aid
-from gonghui.orgs.demo_city import SCALES, build_city
+from gonghui.orgs.demo_city import SCALES
 from gonghui.registry.demo_data import build_registry
+from gonghui.site.demo import build_city
 
 
 class Command(BaseCommand):

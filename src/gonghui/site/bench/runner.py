@@ -306,7 +306,7 @@ def run_http(figures: list[Figure], bench_dir: Path, requests: int) -> None:
     results = {}
     for name, argv_tail, prefix in [
         ("django", ["gonghui.wsgi:application"], "/api/v1"),
-        ("bare", ["gonghui.bench.bare:application"], ""),
+        ("bare", ["gonghui.site.bench.bare:application"], ""),
     ]:
         port = _free_port()
         paths.write_text("\n".join([f"{prefix}/cases", *[f"{prefix}/cases/{n}" for n in numbers]]))
@@ -314,7 +314,7 @@ def run_http(figures: list[Figure], bench_dir: Path, requests: int) -> None:
                 "--threads", "4", "--access-logfile", "/dev/null"]
         proc = _serve(argv, env, port)
         try:
-            load = subprocess.run([sys.executable, "-m", "gonghui.bench.load", f"http://127.0.0.1:{port}",  # noqa: S603
+            load = subprocess.run([sys.executable, "-m", "gonghui.site.bench.load", f"http://127.0.0.1:{port}",  # noqa: S603
                                    str(paths), str(requests), "8", token], capture_output=True, text=True,
                                   check=True, env=env)
             results[name] = json.loads(load.stdout.strip().splitlines()[-1])

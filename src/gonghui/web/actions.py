@@ -1,0 +1,50 @@
+"""Posted actions on pages: the service is called, and the user is told what happened — done, or refused
+with the reasons in Chinese (a permission, a state, a missing field). Nothing is half-written: every
+service runs in one transaction."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+
+
+def messages_of(exc) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [m for ms in exc.message_dict.values() for m in ms]
+    return list(getattr(exc, "messages", [str(exc)]))
+
+
+def flash(request, exc) -> None:
+    """A refused action's reasons, in Chinese, on the next page."""
+    messages.error(request, "；".join(messages_of(exc)))
+
+
+def field_errors(exc: ValidationError) -> dict:
+    """The errors keyed by field (``__all__`` for the rest), for a form shown again."""
+    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+
+
+def form_result(request, action, *, success: str, then: str):
+    """Run ``action()`` for a posted form: its success message and a redirect to ``then``, or
+    ``(None, errors)`` keyed by field (``__all__`` for a refusal) to show on the form again."""
+    try:
+        action()
+    except ValidationError as exc:
+        return None, field_errors(exc)
+    except PermissionDenied as exc:
+        return None, {"__all__": [str(exc)]}
+    messages.success(request, success)
+    return redirect(then), {}
+
+
+def perform(request, action, *, success: str, then: str):
+    """A posted action: done (``success`` said on the next page) or refused (the reason said there);
+    either way back to ``then``."""
+    try:
+        action()
+        if success:
+            messages.success(request, success)
+    except (ValidationError, PermissionDenied) as exc:
+        flash(request, exc)
+    return redirect(then)
