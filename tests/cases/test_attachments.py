@@ -105,3 +105,17 @@ def test_the_applicant_cannot_change_materials_under_review_but_intake_staff_can
     row = services.attachment_add(actor=staff["qingyang_staff"], case=draft, material="other", name="原件.pdf",
                                   data=pdf())
     assert row.by_staff
+
+
+def test_a_truncated_image_is_refused_even_after_a_pdf_form_was_rendered(draft, worker_user):
+    """WeasyPrint (the claim form's PDF) lets Pillow load truncated images process-wide when imported."""
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # as importing WeasyPrint leaves it
+    try:
+        with pytest.raises(ValidationError, match="已损坏"):
+            services.attachment_add(actor=worker_user("王芳"), case=draft, material="id_card", name="id.jpg",
+                                    data=jpeg()[:2000])
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = False

@@ -94,6 +94,15 @@ def test_claim_review_payment_and_a_failed_transfer(phone, desktop, server, tmp_
     expect(desktop.get_by_text(re.compile(r"已导入银行结果：成功\d+笔，失败1笔"))).to_be_visible()
     shot(desktop, "aid-desk-batch")
 
+    # --- the leaders' home: the module's panel with the year's figures, a link to the page behind them ---
+    desktop.goto(server + "/dash/")
+    panel = desktop.get_by_test_id("panel-mutual_aid")
+    expect(panel).to_contain_text("已发放（笔）")
+    expect(panel).to_contain_text("已发放补助（万元）")
+    shot(desktop, "aid-dash-home")
+    panel.get_by_role("link", name="查看详情 ›").click()
+    expect(desktop.get_by_test_id("paid-count")).to_be_visible()
+
     # --- the worker: one paid, one to correct ---
     phone.goto(server + f"/m/cases/{number}/")
     expect(phone.get_by_test_id("case-state")).to_have_text("已办结")

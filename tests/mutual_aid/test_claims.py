@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from gonghui.cases import services as cases
 from gonghui.cases.models import Case, Message, State
 from gonghui.core.spreadsheets import write_xlsx
-from gonghui.mutual_aid import figures, services
+from gonghui.mutual_aid import figures, selectors, services
 from gonghui.mutual_aid.models import Claim, ClaimInvoice, LineStatus, PaymentBatch, PaymentLine
 from tests.cases.conftest import png
 
@@ -138,7 +138,7 @@ def test_payment_batch_bank_file_result_and_a_failed_row_corrected(approved, fin
     assert "支付失败，请更正银行卡" in page and "户名与账号不符" in page
     _client(li).post(f"/m/mutual-aid/claims/{failed_case.number}/payee/",
                      {"bank_name": "中国工商银行晋江支行", "bank_card": "6222021402000000001"})
-    assert [c.case_id for c in services.payable(user=finance)] == [failed_case.pk]
+    assert [c.case_id for c in selectors.payable(user=finance)] == [failed_case.pk]
     second = services.batch_create(actor=finance, request=request)
     line = second.lines.get()
     assert line.account_clear() == "6222021402000000001" and line.bank_name == "中国工商银行晋江支行"

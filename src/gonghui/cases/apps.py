@@ -21,6 +21,8 @@ class CasesConfig(AppConfig):
         surfaces.pages("desk", "cases/", "gonghui.cases.urls", order=30)
         surfaces.pages("m", "", "gonghui.cases.portal_urls", order=30)
         surfaces.api_router("gonghui.cases.api.router")
+        surfaces.panel("cases", "办件", "gonghui.cases.selectors.dash_panel", permission="cases.view_case",
+                       url_name="cases:queue", order=10)
         navigation.register("desk", "cases", "办件队列", "cases:queue", order=10, permission="cases.view_case")
         navigation.register("desk", "follow_ups", "差评回访", "cases:follow_ups", order=15,
                             permission="cases.handle_case")

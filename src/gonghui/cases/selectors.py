@@ -232,3 +232,20 @@ def worker_cases(*, user, worker) -> QuerySet[Case]:
 
 def is_closed_state(state: str) -> bool:
     return state in registry.closed_states()
+
+
+def dash_panel(user, period=None) -> dict:
+    """The /dash/ panel of the case engine: the open cases of the user's subtree by deadline colour, each a
+    link to the queue filtered by it (the same counts as the workbench's)."""
+    from django.urls import reverse
+
+    from gonghui.core.numbers import count
+
+    counts = queue_counts(user=user)
+    queue = reverse("cases:queue")
+    return {"figures": [
+        ("在办（件）", count(sum(counts.values())), queue),
+        ("已超期", count(counts["red"]), f"{queue}?urgency={Urgency.RED}"),
+        ("即将到期", count(counts["amber"]), f"{queue}?urgency={Urgency.AMBER}"),
+        ("正常", count(counts["green"]), f"{queue}?urgency={Urgency.GREEN}"),
+    ]}

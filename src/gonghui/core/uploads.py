@@ -97,8 +97,11 @@ def _inspect_pdf(data: bytes, label: str) -> Inspected:
 
 
 def _inspect_image(data: bytes, kind: str, label: str) -> Inspected:
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageFile, UnidentifiedImageError
 
+    # WeasyPrint sets this process-wide when it is imported (the claim form's PDF): a truncated photo would
+    # then load without complaint. Uploads are checked whole, whoever imported what before.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     if kind == "heic":
         _register_heif()
     try:

@@ -22,7 +22,7 @@ from gonghui.cases.models import ServiceItem
 from gonghui.core.spreadsheets import write_xlsx
 from gonghui.registry.models import Gender, Worker
 
-from . import services
+from . import selectors, services
 from .models import Contribution, Enrolment, PaymentBatch, PlanYear
 
 SEED = 2015
@@ -107,7 +107,7 @@ def _claim(rng, item, worker, state, staff, n) -> None:
 
 def _pay(finance, rng) -> None:
     """One batch with the claims meant to be paid or to fail; the bank's result file answers it."""
-    claims = [c for c in services.payable(user=finance).order_by("pk")]
+    claims = [c for c in selectors.payable(user=finance).order_by("pk")]
     if not claims:
         return
     request = verified(finance)

@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 
 from gonghui.cases.models import State
 from gonghui.core.spreadsheets import write_xlsx
-from gonghui.orgs.scoping import scope_paths, subtree_q
 
 from .models import Claim, Contribution, Enrolment, LineStatus, PaymentLine, PlanYear
 
@@ -25,24 +24,14 @@ def _cents(value) -> Decimal:
     return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
 
-def _scoped(queryset, user, field: str):
-    """Rows whose organisation (reached by ``field``) lies in the user's subtree: a join from the year's
-    own rows, not an IN over every case of the city (the bench showed the difference)."""
-    paths = scope_paths(user, VIEW)
-    if not paths:
-        return queryset.none()
-    condition = Q()
-    for path in paths:
-        condition |= subtree_q(path, field, using=queryset.db)
-    return queryset.filter(condition)
-
-
 def plan_year_figures(*, user, plan_year: PlanYear) -> dict:
-    claims = _scoped(Claim.objects.filter(product__plan_year=plan_year), user, "case__org__path")
+    claims = Claim.objects.visible_to(user, VIEW).filter(product__plan_year=plan_year)
     enrolments = Enrolment.objects.visible_to(user, VIEW).filter(product__plan_year=plan_year)
     contributions = Contribution.objects.visible_to(user, VIEW).filter(product__plan_year=plan_year)
-    paid = _scoped(PaymentLine.objects.filter(status=LineStatus.PAID, claim__product__plan_year=plan_year), user,
-                   "claim__case__org__path")
+    # scoped by a join from the year's own rows to the case's organisation (its path in the subtree), not
+    # by an IN over every case of the city: the bench showed the difference
+    paid = PaymentLine.objects.visible_to(user, VIEW).filter(status=LineStatus.PAID,
+                                                             claim__product__plan_year=plan_year)
 
     by_state = dict(claims.values_list("case__state").annotate(n=Count("id")))
     money = contributions.aggregate(due=Sum("amount_due"), paid=Sum("amount_paid"))
@@ -113,9 +102,9 @@ def panel(user, period=None) -> dict:
                  or PlanYear.objects.order_by("-year").first())
     if plan_year is None:
         return {"figures": [], "note": "尚未设置活动年度"}
-    claims = _scoped(Claim.objects.filter(product__plan_year=plan_year), user, "case__org__path")
-    paid = _scoped(PaymentLine.objects.filter(status=LineStatus.PAID, claim__product__plan_year=plan_year), user,
-                   "claim__case__org__path").aggregate(n=Count("id"), s=Sum("amount"))
+    claims = Claim.objects.visible_to(user, VIEW).filter(product__plan_year=plan_year)
+    paid = PaymentLine.objects.visible_to(user, VIEW).filter(
+        status=LineStatus.PAID, claim__product__plan_year=plan_year).aggregate(n=Count("id"), s=Sum("amount"))
     enrolees = Enrolment.objects.visible_to(user, VIEW).filter(product__plan_year=plan_year).count()
     url = f"{reverse('mutual_aid_dash:figures')}?year={plan_year.year}"
     return {"note": plan_year.name, "figures": [

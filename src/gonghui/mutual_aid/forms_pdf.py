@@ -26,7 +26,12 @@ def qr_png(url: str) -> bytes:
 
 
 def claim_acceptance_form(case, *, progress_url: str, actor=None, request=None) -> bytes:
+    from PIL import ImageFile
     from weasyprint import HTML
+
+    # importing WeasyPrint lets Pillow load truncated images in the whole process; our PDFs embed only our
+    # own QR codes, and uploads must be refused when truncated (core.uploads)
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     from .models import Claim
 

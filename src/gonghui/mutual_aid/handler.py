@@ -1,6 +1,7 @@
 """Medical mutual aid on the case engine: the claim's workflow (the standard one, fulfilled by the bank's
-result file instead of a button) and its handler (eligibility at submission, the subsidy at approval,
-invoice numbers reserved and released with the steps, the claim's section of the case page)."""
+result file instead of a button) and its handler (eligibility at submission; in each step's transaction,
+invoice numbers reserved and released and, at approval, the subsidy computed and kept on the claim — once,
+not in ``case.result`` as well; the claim's section of the case page)."""
 
 from __future__ import annotations
 
@@ -27,9 +28,6 @@ CLAIM_WORKFLOW = STANDARD.extend(
 class ClaimHandler(Handler):
     def eligibility(self, case) -> None:
         services.eligibility(case)
-
-    def calculate(self, case, step) -> dict | None:
-        return services.calculate(case)
 
     def on_step(self, case, step, source: str) -> None:
         services.on_step(case, step.name, source)

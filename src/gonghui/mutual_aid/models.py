@@ -27,6 +27,11 @@ from gonghui.orgs.models import Org
 from gonghui.orgs.scoping import ScopedQuerySet
 from gonghui.registry.models import Enterprise, Worker
 
+ITEM_CODE = "mutual_aid_claim"  # the service item of a claim (apps.CLAIM_ITEM)
+PERM_MANAGE = "mutual_aid.manage_mutual_aid"
+PERM_PAY = "mutual_aid.manage_payments"
+PERM_ENROL = "registry.import_registry"  # who may load a roster may enrol its workers
+
 
 class PlanYear(models.Model):
     year = models.PositiveSmallIntegerField("年度", unique=True)
@@ -147,6 +152,10 @@ class Contribution(models.Model):
         return max(self.amount_due - self.amount_paid, Decimal("0"))
 
 
+class ClaimQuerySet(ScopedQuerySet):
+    scope_field = "case__org__path"  # placed in the tree by the case's handling organisation
+
+
 class Claim(models.Model):
     """The mutual-aid side of a claim case: which product, the stay, the computed subsidy."""
 
@@ -157,6 +166,8 @@ class Claim(models.Model):
     working = models.JSONField("计算过程", default=list, blank=True)
     payment_problem = models.CharField("支付失败原因", max_length=200, blank=True)
     paid_at = models.DateTimeField("支付时间", null=True, blank=True)
+
+    objects = ClaimQuerySet.as_manager()
 
     class Meta:
         verbose_name = "报销申请"
@@ -230,6 +241,10 @@ class LineStatus(models.TextChoices):
     FAILED = "failed", "支付失败"
 
 
+class PaymentLineQuerySet(ScopedQuerySet):
+    scope_field = "claim__case__org__path"  # the claim's case's handling organisation
+
+
 class PaymentLine(models.Model):
     batch = models.ForeignKey(PaymentBatch, on_delete=models.CASCADE, related_name="lines")
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="payment_lines")
@@ -241,6 +256,8 @@ class PaymentLine(models.Model):
     status = models.CharField("状态", max_length=8, choices=LineStatus.choices, default=LineStatus.PENDING)
     reason = models.CharField("失败原因", max_length=200, blank=True)
     settled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PaymentLineQuerySet.as_manager()
 
     class Meta:
         verbose_name = "支付明细"

@@ -25,24 +25,18 @@ from gonghui.web.actions import flash, perform
 from gonghui.web.downloads import XLSX
 from gonghui.web.downloads import download as _download
 
-from . import figures, forms_pdf, services
-from .models import Claim, ClaimInvoice, Contribution, Enrolment, LineStatus, PaymentBatch, PlanYear, Product
+from . import figures, forms_pdf, selectors, services
+from .models import Enrolment, LineStatus, PaymentBatch, PlanYear
 
 
 def _plan_year(request) -> PlanYear:
-    year = request.GET.get("year", "")
-    plan_year = (PlanYear.objects.filter(year=int(year)).first() if year.isdigit()
-                 else PlanYear.objects.filter(starts_on__lte=timezone.localdate()).order_by("-year").first()
-                 or PlanYear.objects.order_by("-year").first())
-    if plan_year is None:
-        raise Http404("尚未设立医疗互助活动年度")
-    return plan_year
+    return selectors.plan_year_get(request.GET.get("year", ""))
 
 
 # --- the case page's section ------------------------------------------------------------------------------
 
 def case_section(case, user, surface: str) -> dict:
-    claim = Claim.objects.filter(case=case).select_related("product__plan_year").first()
+    claim = selectors.claim_for(case)
     invoices = list(claim.invoices.all()) if claim else []
     editable = cases.is_editable(case) and cases.may_act_as_applicant(user, case)
     return {
@@ -73,8 +67,7 @@ def archive_entries(worker, user):
 
     return [ArchiveEntry(date=e.enrolled_on, title=str(e.product),
                          status=f"保障自{e.covered_from:%Y-%m-%d}{'（续保）' if e.renewal else ''}")
-            for e in Enrolment.objects.visible_to(user, "cases.view_case").filter(worker=worker)
-            .select_related("product__plan_year")]
+            for e in selectors.enrolments_of(user=user, worker=worker)]
 
 
 def _invoice_post(request, case, back: str):
@@ -82,9 +75,7 @@ def _invoice_post(request, case, back: str):
     action = request.POST.get("action", "add")
     post = request.POST
     if action in ("remove", "correct"):
-        invoice = ClaimInvoice.objects.filter(claim__case=case, pk=post.get("invoice") or 0).first()
-        if invoice is None:
-            raise Http404("发票不存在")
+        invoice = selectors.invoice_get(case=case, pk=post.get("invoice"))
         if action == "remove":
             return perform(request, lambda: services.invoice_remove(actor=request.user, invoice=invoice,
                                                                     request=request), success="", then=back)
@@ -138,8 +129,7 @@ def claim_form_pdf(request, number: str):
 @login_required(login_url=reverse_lazy("portal:login"))
 def coverage(request):
     worker = cases.worker_of(request.user)
-    enrolments = (Enrolment.objects.filter(worker=worker).select_related("product__plan_year")
-                  .order_by("-product__plan_year__year", "product__order") if worker else [])
+    enrolments = selectors.own_enrolments(worker) if worker else []
     return render(request, "mutual_aid/m_coverage.html", {"worker": worker, "enrolments": enrolments,
                                                           "today": timezone.localdate()})
 
@@ -157,7 +147,7 @@ def overview(request):
     plan_year = _plan_year(request)
     result = None
     if request.method == "POST" and request.POST.get("id_number"):
-        product = Product.objects.filter(plan_year=plan_year, pk=request.POST.get("product") or 0).first()
+        product = selectors.product_get(plan_year=plan_year, pk=request.POST.get("product"))
         try:
             if product is None:
                 raise ValidationError("请选择互助项目。")
@@ -168,7 +158,7 @@ def overview(request):
             flash(request, exc)
         return redirect(f"{reverse('mutual_aid:overview')}?year={plan_year.year}")
     if request.method == "POST":
-        product = Product.objects.filter(plan_year=plan_year, pk=request.POST.get("product") or 0).first()
+        product = selectors.product_get(plan_year=plan_year, pk=request.POST.get("product"))
         upload = request.FILES.get("file")
         if product is None or upload is None:
             messages.error(request, "请选择项目和花名册文件。")
@@ -181,13 +171,12 @@ def overview(request):
             except (ValidationError, PermissionDenied) as exc:
                 flash(request, exc)
     data = figures.plan_year_figures(user=request.user, plan_year=plan_year)
-    contributions = (Contribution.objects.visible_to(request.user, "cases.view_case")
-                     .filter(product__plan_year=plan_year).select_related("enterprise", "product")
-                     .annotate(owed=F("amount_due") - F("amount_paid")))
+    contributions = (selectors.contributions(user=request.user, plan_year=plan_year)
+                     .select_related("enterprise", "product").annotate(owed=F("amount_due") - F("amount_paid")))
     owing = contributions.filter(owed__gt=0).count()
     contributions = contributions.order_by("-owed", "enterprise__name")[:30]  # the outstanding ones first
     return render(request, "mutual_aid/overview.html", {
-        "plan_year": plan_year, "plan_years": PlanYear.objects.all(), "products": plan_year.products.all(),
+        "plan_year": plan_year, "plan_years": selectors.plan_years(), "products": plan_year.products.all(),
         "figures": data, "contributions": contributions, "owing": owing, "result": result,
         "can_enrol": request.user.has_perm(services.PERM_ENROL),
         "can_manage": request.user.has_perm(services.PERM_MANAGE),
@@ -197,10 +186,7 @@ def overview(request):
 @login_required
 @require_POST
 def contribution_pay(request, pk: int):
-    contribution = (Contribution.objects.visible_to(request.user, "cases.view_case").select_related("enterprise__org")
-                    .filter(pk=pk).first())
-    if contribution is None:
-        raise Http404("缴费记录不存在")
+    contribution = selectors.contribution_get(user=request.user, pk=pk)
     try:
         amount = Decimal(request.POST.get("amount", "0") or "0")
         services.contribution_paid(actor=request.user, contribution=contribution, amount=amount,
@@ -227,26 +213,22 @@ def batches(request):
         except (ValidationError, PermissionDenied) as exc:
             flash(request, exc)
         return redirect("mutual_aid:batches")
-    payable = services.payable(user=request.user)
+    payable = selectors.payable(user=request.user)
     return render(request, "mutual_aid/batches.html", {
-        "batches": PaymentBatch.objects.visible_to(request.user, services.PERM_PAY)[:100],
+        "batches": selectors.batches(user=request.user)[:100],
         "payable_count": payable.count(), "payable_total": sum((c.subsidy for c in payable), Decimal("0")),
     })
 
 
 def _batch(request, pk: int) -> PaymentBatch:
     """A batch in the user's payment scope; any other is not found (never "forbidden")."""
-    batch = PaymentBatch.objects.visible_to(request.user, services.PERM_PAY).filter(pk=pk).select_related(
-        "org", "created_by", "approved_by").first()
-    if batch is None:
-        raise Http404("支付批次不存在")
-    return batch
+    return selectors.batch_get(user=request.user, pk=pk)
 
 
 @login_required
 def batch(request, pk: int):
     batch = _batch(request, pk)
-    lines = batch.lines.select_related("claim__case")
+    lines = selectors.batch_lines(batch)
     return render(request, "mutual_aid/batch.html", {"batch": batch, "lines": lines, "LineStatus": LineStatus})
 
 
@@ -312,4 +294,4 @@ def dash(request):
     data = figures.plan_year_figures(user=request.user, plan_year=plan_year)
     if request.GET.get("format") == "xlsx":
         return _download(figures.figures_xlsx(data), XLSX, f"{plan_year.name}医疗互助统计.xlsx")
-    return render(request, "mutual_aid/dash.html", {"f": data, "plan_years": PlanYear.objects.all()})
+    return render(request, "mutual_aid/dash.html", {"f": data, "plan_years": selectors.plan_years()})
