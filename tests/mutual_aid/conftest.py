@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import time
-from types import SimpleNamespace
 
 import pytest
 
-from gonghui.accounts.second_factor import VERIFIED_AT
 from gonghui.cases import services as cases
 from gonghui.cases.models import ServiceItem
+from gonghui.core.context import Context
 from gonghui.mutual_aid import services
 from gonghui.mutual_aid.models import PlanYear
 from tests.cases.conftest import png
@@ -50,8 +49,8 @@ def enrolled(people, inpatient):
 
 
 def verified(user):
-    """A request of ``user`` who passed the second factor a moment ago."""
-    return SimpleNamespace(session={VERIFIED_AT: time.time()}, META={}, user=user)
+    """The context of ``user`` having passed the second factor a moment ago (core.context)."""
+    return Context(channel="web", second_factor_at=time.time())
 
 
 def claim_form(**extra) -> dict:

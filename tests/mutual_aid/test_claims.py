@@ -99,19 +99,19 @@ def _result(rows) -> bytes:
 def test_payment_batch_bank_file_result_and_a_failed_row_corrected(approved, finance, worker_user,
                                                                    django_capture_on_commit_callbacks):
     paid_case, failed_case = approved("王芳"), approved("李强", invoices=(("C00009", "8000", "6000"),))
-    request = verified(finance)
-    batch = services.batch_create(actor=finance, request=request)
+    verified_now = verified(finance)
+    batch = services.batch_create(actor=finance)
     assert (batch.count, batch.total) == (2, Decimal("2080.00"))  # 1,300 + 780
     with pytest.raises(cases.CaseConflict, match="已在其他支付批次中"):
-        services.batch_create(actor=finance, claims=[Claim.objects.get(case=paid_case)], request=request)
+        services.batch_create(actor=finance, claims=[Claim.objects.get(case=paid_case)])
     with pytest.raises(cases.CaseConflict, match="审批后"):
-        services.batch_export(actor=finance, batch=batch, request=request)
+        services.batch_export(actor=finance, batch=batch, context=verified_now)
     from gonghui.accounts.second_factor import StepUpRequired
 
     with pytest.raises(StepUpRequired):
-        services.batch_approve(actor=finance, batch=batch, request=None)
-    services.batch_approve(actor=finance, batch=batch, request=request)
-    data, _type, name = services.batch_export(actor=finance, batch=batch, request=request)
+        services.batch_approve(actor=finance, batch=batch, context=None)
+    services.batch_approve(actor=finance, batch=batch, context=verified_now)
+    data, _type, name = services.batch_export(actor=finance, batch=batch, context=verified_now)
     import openpyxl
 
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
@@ -122,13 +122,13 @@ def test_payment_batch_bank_file_result_and_a_failed_row_corrected(approved, fin
     result = _result([[paid_case.number, "成功", ""], [failed_case.number, "失败", "户名与账号不符"]])
     with django_capture_on_commit_callbacks(execute=True):
         counts = services.batch_import_result(actor=finance, batch=PaymentBatch.objects.get(pk=batch.pk),
-                                              data=result, filename="r.xlsx", request=request)
+                                              data=result, filename="r.xlsx")
     assert (counts["paid"], counts["failed"]) == (2 - 1, 1)
     assert Case.objects.get(pk=paid_case.pk).state == State.FULFILLED
     assert Case.objects.get(pk=failed_case.pk).state == State.APPROVED
     # the same file again pays nobody twice
     again = services.batch_import_result(actor=finance, batch=PaymentBatch.objects.get(pk=batch.pk), data=result,
-                                         filename="r.xlsx", request=request)
+                                         filename="r.xlsx")
     assert (again["paid"], again["skipped"]) == (0, 2)
     assert PaymentLine.objects.filter(status=LineStatus.PAID).count() == 1
     # the worker is told, corrects the card, and the claim is payable again
@@ -139,20 +139,19 @@ def test_payment_batch_bank_file_result_and_a_failed_row_corrected(approved, fin
     _client(li).post(f"/m/mutual-aid/claims/{failed_case.number}/payee/",
                      {"bank_name": "中国工商银行晋江支行", "bank_card": "6222021402000000001"})
     assert [c.case_id for c in selectors.payable(user=finance)] == [failed_case.pk]
-    second = services.batch_create(actor=finance, request=request)
+    second = services.batch_create(actor=finance)
     line = second.lines.get()
     assert line.account_clear() == "6222021402000000001" and line.bank_name == "中国工商银行晋江支行"
 
 
 def test_the_plan_years_figures_equal_the_sum_of_its_claims(approved, filed, finance, staff, plan):
     cases_ = [approved("王芳"), approved("李强", invoices=(("D00002", "8000", "6000"),)), filed("张伟")]
-    request = verified(finance)
-    batch = services.batch_create(actor=finance, request=request)
-    services.batch_approve(actor=finance, batch=batch, request=request)
-    services.batch_export(actor=finance, batch=batch, request=request)
+    verified_now = verified(finance)
+    batch = services.batch_create(actor=finance)
+    services.batch_approve(actor=finance, batch=batch, context=verified_now)
+    services.batch_export(actor=finance, batch=batch, context=verified_now)
     services.batch_import_result(actor=finance, batch=PaymentBatch.objects.get(pk=batch.pk),
-                                 data=_result([[c.number, "成功", ""] for c in cases_[:2]]), filename="r.xlsx",
-                                 request=request)
+                                 data=_result([[c.number, "成功", ""] for c in cases_[:2]]), filename="r.xlsx")
     f = figures.plan_year_figures(user=staff["city_staff"], plan_year=plan)
     claims = list(Claim.objects.filter(product__plan_year=plan).select_related("case"))
     assert f["claims"] == len(claims) == 3

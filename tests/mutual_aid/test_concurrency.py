@@ -36,7 +36,7 @@ def test_two_officers_gathering_at_once_put_each_claim_in_one_batch(approved, fi
     other = grant(staff["city_staff"], "finance")
 
     def gather(i):
-        return services.batch_create(actor=[finance, other][i], request=verified(finance))
+        return services.batch_create(actor=[finance, other][i])
 
     results = _race(gather)
     assert sorted(kind for kind, _ in results) == ["error", "ok"], results
@@ -45,15 +45,15 @@ def test_two_officers_gathering_at_once_put_each_claim_in_one_batch(approved, fi
 
 def test_a_result_imported_twice_at_once_pays_once(approved, finance, django_capture_on_commit_callbacks):
     case = approved("王芳")
-    request = verified(finance)
-    batch = services.batch_create(actor=finance, request=request)
-    services.batch_approve(actor=finance, batch=batch, request=request)
-    services.batch_export(actor=finance, batch=batch, request=request)
+    verified_now = verified(finance)
+    batch = services.batch_create(actor=finance)
+    services.batch_approve(actor=finance, batch=batch, context=verified_now)
+    services.batch_export(actor=finance, batch=batch, context=verified_now)
     result = write_xlsx(["业务参考号", "状态", "失败原因"], [[case.number, "成功", ""]], sheet="r")
 
     def settle(i):
         return services.batch_import_result(actor=finance, batch=PaymentBatch.objects.get(pk=batch.pk),
-                                            data=result, filename="r.xlsx", request=request)
+                                            data=result, filename="r.xlsx")
 
     results = _race(settle)
     assert all(kind == "ok" for kind, _ in results), results
@@ -70,7 +70,7 @@ def test_two_batches_created_at_the_same_moment_get_distinct_numbers(approved, f
     other = grant(staff["city_staff"], "finance")
 
     def gather(i):
-        return services.batch_create(actor=[finance, other][i], claims=[claims[i]], request=verified(finance))
+        return services.batch_create(actor=[finance, other][i], claims=[claims[i]])
 
     results = _race(gather)
     assert [kind for kind, _ in results] == ["ok", "ok"], results

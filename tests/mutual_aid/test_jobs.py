@@ -23,16 +23,16 @@ def test_a_bank_result_is_texted_by_the_job_worker_not_in_the_request(approved, 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     claims = [approved(name, invoices=((f"R{name_no}{n:05d}", "12000", "10000"),))
               for name_no, name in enumerate(["王芳", "李强", "张伟"]) for n in range(2)]
-    request = verified(finance)
-    batch = services.batch_create(actor=finance, request=request)
-    services.batch_approve(actor=finance, batch=batch, request=request)
-    services.batch_export(actor=finance, batch=batch, request=request)
+    verified_now = verified(finance)
+    batch = services.batch_create(actor=finance)
+    services.batch_approve(actor=finance, batch=batch, context=verified_now)
+    services.batch_export(actor=finance, batch=batch, context=verified_now)
     sent_before = len(ConsoleSmsBackend.outbox)
     queued = DBTaskResult.objects.filter(task_path="gonghui.core.sms.send_job")
     queued_before = queued.count()  # the earlier steps' texts (accepted, approved) wait for the worker too
     counts = services.batch_import_result(actor=finance, batch=PaymentBatch.objects.get(pk=batch.pk),
                                           data=_result([[c.number, "成功", ""] for c in claims]),
-                                          filename="r.xlsx", request=request)
+                                          filename="r.xlsx")
     assert counts["paid"] == 6
     assert len(ConsoleSmsBackend.outbox) == sent_before  # nothing sent inside the request
     assert queued.count() - queued_before == 6
@@ -48,7 +48,7 @@ def test_approving_a_batch_reads_the_second_factor_from_the_context(approved, fi
     from gonghui.accounts.second_factor import StepUpRequired
 
     approved("王芳")
-    batch = services.batch_create(actor=finance, request=verified(finance))
+    batch = services.batch_create(actor=finance)
     with acting(Context(channel="api")), pytest.raises(StepUpRequired):
         services.batch_approve(actor=finance, batch=batch)  # a token or a task without the second factor
     with acting(Context(channel="task", second_factor_at=time.time() - 3600)), pytest.raises(StepUpRequired):

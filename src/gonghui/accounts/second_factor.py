@@ -84,19 +84,20 @@ def verify(*, request, code: str) -> bool:
     return True
 
 
-def recently_verified(request=None) -> bool:
+def recently_verified(request=None, *, within=None) -> bool:
     """Whether the second factor was passed in the last five minutes: by the request's session, or
-    (without a request: the API, a task) by the current context (core.context)."""
+    (without a request: a service, the API, a task) by the context given or the current one
+    (core.context)."""
     if request is None:
-        return context.current().second_factor_within(STEP_UP_SECONDS)
+        return (within or context.current()).second_factor_within(STEP_UP_SECONDS)
     at = request.session.get(VERIFIED_AT) if hasattr(request, "session") else None
     return at is not None and time.time() - at <= STEP_UP_SECONDS
 
 
-def require_recent(request, what: str) -> None:
+def require_recent(request, what: str, *, context=None) -> None:
     """Raise StepUpRequired unless a second-factor code was entered in the last five minutes (``request``
-    may be None: the current context then tells)."""
-    if not recently_verified(request):
+    may be None: ``context``, else the current context, then tells)."""
+    if not recently_verified(request, within=context):
         raise StepUpRequired(f"{what}前需要再次输入双因素验证码（5分钟内有效）。")
 
 

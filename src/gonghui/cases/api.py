@@ -189,7 +189,7 @@ def create_case(request, payload: CaseIn):
     item = selectors.item_get(payload.item)
     worker = worker_get(user=request.user, pk=payload.worker_id) if payload.worker_id else None
     case = services.case_create(actor=request.user, item=item, worker=worker, data=payload.form,
-                                submit=payload.submit, request=request)
+                                submit=payload.submit)
     return 201, _detail(request, _case(request, case.number))
 
 
@@ -218,7 +218,7 @@ def add_attachment(request, number: str, material: Form[str], file: File[Uploade
     require_scope(request, "cases:write")
     case = _case(request, number)
     row = services.attachment_add(actor=request.user, case=case, material=material, name=file.name or "",
-                                  data=file.read(), request=request)
+                                  data=file.read())
     return 201, AttachmentOut.from_orm(row).model_dump(mode="json")
 
 
@@ -231,7 +231,7 @@ def take_transition(request, number: str, name: str, payload: TransitionIn = Non
     fix = payload.fix.model_dump() if payload.fix else None
     assignee = get_user_model().objects.filter(pk=payload.assignee_id).first() if payload.assignee_id else None
     services.transition(actor=request.user, case=case, name=name, reason=payload.reason, fix=fix,
-                        amount=payload.amount, assignee=assignee, request=request)
+                        amount=payload.amount, assignee=assignee)
     return 200, _detail(request, _case(request, number))
 
 

@@ -57,8 +57,7 @@ def apply(request, code: str):
     if request.method == "POST":
         created = []
         response, errors = form_result(
-            request, lambda: created.append(services.case_create(actor=request.user, item=item, data=request.POST,
-                                                                 request=request)),
+            request, lambda: created.append(services.case_create(actor=request.user, item=item, data=request.POST)),
             success="申请表已保存，请上传材料后提交。", then=reverse("portal_cases:my_cases"))
         if response:
             return redirect("portal_cases:detail", number=created[0].number)
@@ -101,7 +100,7 @@ def edit(request, number: str):
     errors: dict = {}
     if request.method == "POST":
         response, errors = form_result(
-            request, lambda: services.form_update(actor=request.user, case=case, data=request.POST, request=request),
+            request, lambda: services.form_update(actor=request.user, case=case, data=request.POST),
             success="申请表已保存。", then=reverse("portal_cases:detail", args=[number]))
         if response:
             return response
@@ -124,8 +123,7 @@ def step(request, number: str, name: str):
     if step is None or step.by != APPLICANT:
         raise PermissionDenied("该操作由工作人员办理。")
     try:
-        services.transition(actor=request.user, case=case, name=name, reason=request.POST.get("reason", ""),
-                            request=request)
+        services.transition(actor=request.user, case=case, name=name, reason=request.POST.get("reason", ""))
         messages.success(request, step.done or f"已{step.label}。")
     except ValidationError as exc:
         request.session[f"case_errors_{number}"] = field_errors(exc)
@@ -141,7 +139,7 @@ def step(request, number: str, name: str):
 def rate(request, number: str):
     case = selectors.my_case_get(user=request.user, number=number)
     return perform(request, lambda: services.rate(actor=request.user, case=case, score=request.POST.get("score", ""),
-                                                  comment=request.POST.get("comment", ""), request=request),
+                                                  comment=request.POST.get("comment", "")),
                    success="感谢您的评价！", then=reverse("portal_cases:detail", args=[number]))
 
 
@@ -150,7 +148,7 @@ def file(request, number: str, pk: int):
     case = selectors.my_case_get(user=request.user, number=number)
     attachment = selectors.attachment_get(case=case, pk=pk)
     data, content_type = services.attachment_read(actor=request.user, attachment=attachment,
-                                                  preview=request.GET.get("preview") == "1", request=request)
+                                                  preview=request.GET.get("preview") == "1")
     return inline_file(data, content_type, attachment.name)
 
 

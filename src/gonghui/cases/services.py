@@ -123,8 +123,8 @@ def add_event(case: Case, actor, kind: str, title: str, *, text: str = "", publi
                                     from_state=from_state, to_state=to_state, data=data or {})
 
 
-def _audit(actor, action: str, case: Case, summary: str, request=None, changes: dict | None = None) -> None:
-    audit.record(actor=actor, action=f"cases.{action}", obj=case, request=request,
+def _audit(actor, action: str, case: Case, summary: str, changes: dict | None = None) -> None:
+    audit.record(actor=actor, action=f"cases.{action}", obj=case,
                  summary=f"{case.number} {summary}"[:300], changes=changes)
 
 
@@ -145,8 +145,7 @@ def seal_secrets(secrets: dict) -> bytes | None:
     return pii.encrypt(json.dumps(secrets, ensure_ascii=False), field="case_form") if secrets else None
 
 
-def case_create(*, actor, item: ServiceItem, data: dict, worker: Worker | None = None, submit: bool = False,
-                request=None) -> Case:
+def case_create(*, actor, item: ServiceItem, data: dict, worker: Worker | None = None, submit: bool = False) -> Case:
     """A new case (a draft, or submitted at once). A signed-in worker applies for themselves; staff with
     the on-behalf right file for a worker of their subtree (``worker``)."""
     if not item.active:
@@ -172,13 +171,13 @@ def case_create(*, actor, item: ServiceItem, data: dict, worker: Worker | None =
             filed_by=actor, on_behalf=on_behalf, form=form, form_secret=seal_secrets(secrets), created_at=now)
         add_event(case, actor, EventKind.TRANSITION, "工作人员代为填写申请" if on_behalf else "填写申请",
                to_state=State.DRAFT)
-        _audit(actor, "create", case, f"新建{item.name}{'（代办）' if on_behalf else ''}", request)
+        _audit(actor, "create", case, f"新建{item.name}{'（代办）' if on_behalf else ''}")
         if submit:
-            case = transition(actor=actor, case=case, name="submit", request=request)
+            case = transition(actor=actor, case=case, name="submit")
     return case
 
 
-def form_update(*, actor, case: Case, data: dict, request=None) -> Case:
+def form_update(*, actor, case: Case, data: dict) -> Case:
     """The applicant (or the on-behalf staff) changes the form while the case is a draft or returned.
     A sensitive number left blank keeps the one on file (the page cannot show it in clear)."""
     if not may_act_as_applicant(actor, case):
@@ -199,7 +198,7 @@ def form_update(*, actor, case: Case, data: dict, request=None) -> Case:
             raise CaseConflict("办件状态已变化，请刷新后查看。")
         labels = "、".join(case.item.field(k)["label"] for k in changed if case.item.field(k))
         add_event(case, actor, EventKind.EDIT, "修改申请表", text=labels, public=True, data={"fields": changed})
-        _audit(actor, "edit", case, f"修改申请表：{labels or '无变化'}", request)
+        _audit(actor, "edit", case, f"修改申请表：{labels or '无变化'}")
     case.form, case.fix_list = form, fix_list
     case.form_secret = seal_secrets(secrets)
     return case
@@ -220,7 +219,7 @@ def _storage():
     return storages["attachments"]
 
 
-def attachment_add(*, actor, case: Case, material: str, name: str, data: bytes, request=None) -> Attachment:
+def attachment_add(*, actor, case: Case, material: str, name: str, data: bytes) -> Attachment:
     """Keep a photo or scan of one material: checked by content, stored encrypted, a preview for images.
     The applicant adds while the case is a draft or returned; intake staff scan until it closes."""
     staff = staff_may(actor, case, PERM_HANDLE)
@@ -255,7 +254,7 @@ def attachment_add(*, actor, case: Case, material: str, name: str, data: bytes, 
                 case.fix_list = fix_list
             add_event(case, actor, EventKind.ATTACHMENT, f"{'扫描' if staff else '上传'}材料：{label}",
                    public=True, data={"attachment": row.pk, "material": material})
-            _audit(actor, "attach", case, f"上传{label}（{info.kind}，{len(data) // 1024} KB）", request)
+            _audit(actor, "attach", case, f"上传{label}（{info.kind}，{len(data) // 1024} KB）")
     except BaseException:
         for path in (stored, preview):
             if path:
@@ -264,12 +263,12 @@ def attachment_add(*, actor, case: Case, material: str, name: str, data: bytes, 
     return row
 
 
-def attachment_read(*, actor, attachment: Attachment, preview: bool = False, request=None) -> tuple[bytes, str]:
+def attachment_read(*, actor, attachment: Attachment, preview: bool = False) -> tuple[bytes, str]:
     """The file in clear for a viewer the selectors already let see the case; every view is audited."""
     path = attachment.preview if preview and attachment.preview else attachment.stored
     with _storage().open(path, "rb") as fh:
         data = pii.decrypt_bytes(fh.read(), field="attachment")
-    audit.record(actor=actor, action="cases.view_attachment", obj=attachment.case, request=request,
+    audit.record(actor=actor, action="cases.view_attachment", obj=attachment.case,
                  summary=f"{attachment.case.number} 查看材料 {attachment.name}"[:300])
     return data, ("image/jpeg" if path == attachment.preview and preview else attachment.content_type)
 
@@ -339,7 +338,7 @@ def time_limit(case: Case) -> tuple[int, str]:
 
 
 def transition(*, actor, case: Case, name: str, reason: str = "", fix: dict | None = None, amount=None,
-               assignee=None, request=None) -> Case:
+               assignee=None) -> Case:
     """Take step ``name`` of the item's workflow on ``case``: one transaction; ``CaseConflict`` when the state
     moved meanwhile. What the step needs (a reason, what to fix, an amount, an assignee, a document), what
     it does to the clocks, whether the handler computes a result and which message goes out are all
@@ -405,7 +404,7 @@ def transition(*, actor, case: Case, name: str, reason: str = "", fix: dict | No
         add_event(case, actor, EventKind.TRANSITION, step.event_title, text=text, name=name, from_state=source,
                   to_state=step.target, data={"result": result} if result else None)
         _audit(actor, f"transition.{name}", case, f"{step.label}：{workflow.label(source)} → "
-               f"{workflow.label(step.target)}" + (f"，{reason}" if reason else ""), request)
+               f"{workflow.label(step.target)}" + (f"，{reason}" if reason else ""))
         if step.notify:
             notify.notify_applicant(case, step.notify, reason=reason, amount=amount or "",
                                     assignee=assignee.display_name if step.needs_assignee else "",
@@ -414,12 +413,12 @@ def transition(*, actor, case: Case, name: str, reason: str = "", fix: dict | No
     return case
 
 
-def bulk_transition(*, actor, cases, name: str, request=None) -> tuple[list[Case], list[tuple[Case, str]]]:
+def bulk_transition(*, actor, cases, name: str) -> tuple[list[Case], list[tuple[Case, str]]]:
     """Take the same step on several cases, each in its own transaction; report the ones refused."""
     done, refused = [], []
     for case in cases:
         try:
-            done.append(transition(actor=actor, case=case, name=name, request=request))
+            done.append(transition(actor=actor, case=case, name=name))
         except (ValidationError, PermissionDenied) as exc:
             refused.append((case, "；".join(getattr(exc, "messages", [str(exc)]))))
     return done, refused
@@ -427,18 +426,18 @@ def bulk_transition(*, actor, cases, name: str, request=None) -> tuple[list[Case
 
 # --- staff's other actions ------------------------------------------------------------------------------
 
-def note_add(*, actor, case: Case, text: str, request=None) -> CaseEvent:
+def note_add(*, actor, case: Case, text: str) -> CaseEvent:
     _require_staff(actor, case, PERM_HANDLE, "添加备注")
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": "备注不能为空。"})
     with transaction.atomic():
         event = add_event(case, actor, EventKind.NOTE, "内部备注", text=text[:2000], public=False)
-        _audit(actor, "note", case, "添加内部备注", request)
+        _audit(actor, "note", case, "添加内部备注")
     return event
 
 
-def assign(*, actor, case: Case, assignee, request=None) -> Case:
+def assign(*, actor, case: Case, assignee) -> Case:
     _require_staff(actor, case, PERM_HANDLE, "分派办件")
     if assignee is not None and not staff_may(assignee, case, PERM_HANDLE):
         raise ValidationError({"assignee": f"{assignee.display_name}不能办理该单位的办件。"})
@@ -449,11 +448,11 @@ def assign(*, actor, case: Case, assignee, request=None) -> Case:
         case.assigned_to = assignee
         who = assignee.display_name if assignee else "无人"
         add_event(case, actor, EventKind.ASSIGN, f"分派给{who}", public=False)
-        _audit(actor, "assign", case, f"分派给{who}", request)
+        _audit(actor, "assign", case, f"分派给{who}")
     return case
 
 
-def extend_deadline(*, actor, case: Case, clock_key: str, days: int, reason: str, request=None) -> Case:
+def extend_deadline(*, actor, case: Case, clock_key: str, days: int, reason: str) -> Case:
     """Extend one clock once, by an approver with the right, for a reason the applicant is told."""
     _require_staff(actor, case, PERM_EXTEND, "批准延长时限")
     if case.is_closed:
@@ -475,7 +474,7 @@ def extend_deadline(*, actor, case: Case, clock_key: str, days: int, reason: str
         clocks.refresh(case)
         add_event(case, actor, EventKind.EXTEND, f"{clock.label}延长{days}{unit}", text=reason,
                data={"clock": clock.key, "from": before.isoformat(), "to": clock.due_on.isoformat()})
-        _audit(actor, "extend", case, f"{clock.label}延长{days}{unit}至{clock.due_on}：{reason}", request)
+        _audit(actor, "extend", case, f"{clock.label}延长{days}{unit}至{clock.due_on}：{reason}")
         notify.notify_applicant(case, "extended", reason=reason, extra=days, unit=unit)
     return case
 
@@ -485,7 +484,7 @@ def extend_deadline(*, actor, case: Case, clock_key: str, days: int, reason: str
 POOR_RATING = 2
 
 
-def rate(*, actor, case: Case, score: int, comment: str = "", request=None) -> Rating:
+def rate(*, actor, case: Case, score: int, comment: str = "") -> Rating:
     """好差评 by the applicant after the case has ended; a poor one opens a follow-up for the centre."""
     if not is_applicant(actor, case):
         raise PermissionDenied("只有申请人可以评价。")
@@ -504,13 +503,13 @@ def rate(*, actor, case: Case, score: int, comment: str = "", request=None) -> R
                                            follow_up=FollowUp.OPEN if score <= POOR_RATING else FollowUp.NONE)
             add_event(case, actor, EventKind.RATING, f"申请人评价：{rating.get_score_display()}",
                    text=rating.comment)
-            _audit(actor, "rate", case, f"评价{rating.get_score_display()}", request)
+            _audit(actor, "rate", case, f"评价{rating.get_score_display()}")
     except IntegrityError:
         raise ValidationError("该办件已评价过。") from None
     return rating
 
 
-def follow_up_close(*, actor, rating: Rating, note: str, request=None) -> Rating:
+def follow_up_close(*, actor, rating: Rating, note: str) -> Rating:
     _require_staff(actor, rating.case, PERM_HANDLE, "回访差评")
     note = (note or "").strip()
     if not note:
@@ -521,7 +520,7 @@ def follow_up_close(*, actor, rating: Rating, note: str, request=None) -> Rating
                 follow_up_at=timezone.now()):
             raise CaseConflict("该差评已回访。")
         add_event(rating.case, actor, EventKind.NOTE, "差评已回访", text=note, public=False)
-        _audit(actor, "follow_up", rating.case, f"差评回访：{note}", request)
+        _audit(actor, "follow_up", rating.case, f"差评回访：{note}")
     rating.refresh_from_db()
     return rating
 

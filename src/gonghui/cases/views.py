@@ -38,7 +38,7 @@ def upload_files(request, case, *, success: str) -> None:
     for upload in files[:10]:
         try:
             services.attachment_add(actor=request.user, case=case, material=request.POST.get("material", ""),
-                                    name=upload.name, data=upload.read(), request=request)
+                                    name=upload.name, data=upload.read())
             messages.success(request, success.format(name=upload.name))
         except (ValidationError, PermissionDenied) as exc:
             flash(request, exc)
@@ -62,7 +62,7 @@ def queue(request):
     if request.method == "POST":  # bulk accept of the ticked cases
         numbers = request.POST.getlist("numbers")[:100]
         cases = [selectors.case_get(user=request.user, number=n) for n in numbers]
-        done, refused = services.bulk_transition(actor=request.user, cases=cases, name="accept", request=request)
+        done, refused = services.bulk_transition(actor=request.user, cases=cases, name="accept")
         if done:
             messages.success(request, f"已受理 {len(done)} 件。")
         for case, reason in refused:
@@ -104,7 +104,7 @@ def intake(request):
         created = []
         response, errors = form_result(
             request, lambda: created.append(services.case_create(actor=request.user, item=item, worker=worker,
-                                                                 data=request.POST, request=request)),
+                                                                 data=request.POST)),
             success=f"已为{worker.name}建立办件，请扫描上传材料后提交。", then=reverse("cases:queue"))
         if response:
             return redirect("cases:detail", number=created[0].number)
@@ -153,7 +153,7 @@ def edit(request, number: str):
     errors: dict = {}
     if request.method == "POST":
         response, errors = form_result(
-            request, lambda: services.form_update(actor=request.user, case=case, data=request.POST, request=request),
+            request, lambda: services.form_update(actor=request.user, case=case, data=request.POST),
             success="申请表已保存。", then=reverse("cases:detail", args=[number]))
         if response:
             return response
@@ -183,7 +183,7 @@ def step(request, number: str, name: str):
         assignee = get_user_model().objects.filter(pk=int(request.POST["assignee"])).first()
     return perform(request, lambda: services.transition(
         actor=request.user, case=case, name=name, reason=request.POST.get("reason", ""), fix=fix,
-        amount=request.POST.get("amount"), assignee=assignee, request=request),
+        amount=request.POST.get("amount"), assignee=assignee),
         success=f"{case.number}：{step.event_title if step else name}。", then=reverse("cases:detail", args=[number]))
 
 
@@ -204,7 +204,7 @@ def _act(request, number: str, action, success: str = ""):
 @require_POST
 def note(request, number: str):
     return _act(request, number, lambda case: services.note_add(
-        actor=request.user, case=case, text=request.POST.get("text", ""), request=request))
+        actor=request.user, case=case, text=request.POST.get("text", "")))
 
 
 @login_required
@@ -213,7 +213,7 @@ def assign(request, number: str):
     user_id = request.POST.get("assignee", "")
     assignee = get_user_model().objects.filter(pk=int(user_id)).first() if user_id.isdigit() else None
     return _act(request, number, lambda case: services.assign(
-        actor=request.user, case=case, assignee=assignee, request=request), success="已分派。")
+        actor=request.user, case=case, assignee=assignee), success="已分派。")
 
 
 @login_required
@@ -222,7 +222,7 @@ def extend(request, number: str):
     days = request.POST.get("days", "")
     return _act(request, number, lambda case: services.extend_deadline(
         actor=request.user, case=case, clock_key=request.POST.get("clock", ""),
-        days=int(days) if days.isdigit() else 0, reason=request.POST.get("reason", ""), request=request),
+        days=int(days) if days.isdigit() else 0, reason=request.POST.get("reason", "")),
         success="办理时限已延长，申请人已收到通知。")
 
 
@@ -232,7 +232,7 @@ def file(request, number: str, pk: int):
     case = selectors.case_get(user=request.user, number=number)
     attachment = selectors.attachment_get(case=case, pk=pk)
     data, content_type = services.attachment_read(actor=request.user, attachment=attachment,
-                                                  preview=request.GET.get("preview") == "1", request=request)
+                                                  preview=request.GET.get("preview") == "1")
     return inline_file(data, content_type, attachment.name)
 
 
@@ -253,8 +253,7 @@ def follow_up_close(request, pk: int):
     if rating is None:
         raise Http404("评价不存在")
     try:
-        services.follow_up_close(actor=request.user, rating=rating, note=request.POST.get("note", ""),
-                                 request=request)
+        services.follow_up_close(actor=request.user, rating=rating, note=request.POST.get("note", ""))
         messages.success(request, "已记录回访情况。")
     except (ValidationError, PermissionDenied) as exc:
         flash(request, exc)

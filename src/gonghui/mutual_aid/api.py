@@ -87,7 +87,7 @@ def create_claim(request, payload: ClaimIn):
     item = case_selectors.item_get(services.ITEM_CODE)
     worker = worker_get(user=request.user, pk=payload.worker_id) if payload.worker_id else None
     case = services.claim_create(actor=request.user, item=item, data=payload.form, worker=worker,
-                                 invoices=[i.model_dump() for i in payload.invoices], request=request)
+                                 invoices=[i.model_dump() for i in payload.invoices])
     return 201, _claim(_case(request, case.number))
 
 
@@ -101,5 +101,5 @@ def get_claim(request, number: str):
 @idempotent
 def add_invoice(request, number: str, payload: InvoiceIn):
     require_scope(request, "cases:write")
-    row = services.invoice_add(actor=request.user, case=_case(request, number), request=request, **payload.model_dump())
+    row = services.invoice_add(actor=request.user, case=_case(request, number), **payload.model_dump())
     return 201, _invoice(row)

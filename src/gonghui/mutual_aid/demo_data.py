@@ -10,15 +10,14 @@ import datetime as dt
 import random
 import time
 from decimal import Decimal
-from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from gonghui.accounts.second_factor import VERIFIED_AT
 from gonghui.cases import services as cases
 from gonghui.cases.demo_data import demo_image
 from gonghui.cases.models import ServiceItem
+from gonghui.core.context import Context
 from gonghui.core.spreadsheets import write_xlsx
 from gonghui.registry.models import Gender, Worker
 
@@ -36,11 +35,6 @@ STEPS = {"submitted": [], "accepted": ["accept"], "in_review": ["accept", "revie
          "approved": ["accept", "review", "approve"], "paid": ["accept", "review", "approve"],
          "payment_failed": ["accept", "review", "approve"], "not_accepted": ["not_accept"],
          "denied": ["accept", "review", "deny"], "withdrawn": ["withdraw"]}
-
-
-def verified(user) -> SimpleNamespace:
-    """A request of a finance officer who has just passed the second factor (demo set-up only)."""
-    return SimpleNamespace(session={VERIFIED_AT: time.time()}, META={}, user=user)
 
 
 def build_mutual_aid() -> dict[str, int]:
@@ -110,15 +104,16 @@ def _pay(finance, rng) -> None:
     claims = [c for c in selectors.payable(user=finance).order_by("pk")]
     if not claims:
         return
-    request = verified(finance)
+    # the demo's finance officer has just passed the second factor (the demo's set-up only)
+    verified = Context(channel="command", second_factor_at=time.time())
     to_pay = claims[-(90 + 3):]
-    batch = services.batch_create(actor=finance, claims=to_pay, request=request)
-    services.batch_approve(actor=finance, batch=batch, request=request)
-    services.batch_export(actor=finance, batch=batch, request=request)
+    batch = services.batch_create(actor=finance, claims=to_pay)
+    services.batch_approve(actor=finance, batch=batch, context=verified)
+    services.batch_export(actor=finance, batch=batch, context=verified)
     failed = {c.case.number for c in to_pay[:3]}
     rows = [[c.case.number, "失败" if c.case.number in failed else "成功",
              "户名与账号不符" if c.case.number in failed else ""] for c in to_pay]
     result = write_xlsx(["业务参考号", "状态", "失败原因"], rows, sheet="结果")
     services.batch_import_result(actor=finance, batch=PaymentBatch.objects.get(pk=batch.pk), data=result,
-                                 filename="bank-result.xlsx", request=request)
+                                 filename="bank-result.xlsx")
 

@@ -25,7 +25,7 @@ def qr_png(url: str) -> bytes:
     return out.getvalue()
 
 
-def claim_acceptance_form(case, *, progress_url: str, actor=None, request=None) -> bytes:
+def claim_acceptance_form(case, *, progress_url: str, actor=None) -> bytes:
     from PIL import ImageFile
     from weasyprint import HTML
 
@@ -45,6 +45,6 @@ def claim_acceptance_form(case, *, progress_url: str, actor=None, request=None) 
         "attachments": list(case.attachments.all()), "materials": case.item.materials,
     })
     data = HTML(string=html, base_url=None).write_pdf()
-    audit.record(actor=actor, action="mutual_aid.print_form", obj=case, request=request,
+    audit.record(actor=actor, action="mutual_aid.print_form", obj=case,
                  summary=f"{case.number} 打印报销受理单")
     return data

@@ -77,15 +77,15 @@ def _invoice_post(request, case, back: str):
     if action in ("remove", "correct"):
         invoice = selectors.invoice_get(case=case, pk=post.get("invoice"))
         if action == "remove":
-            return perform(request, lambda: services.invoice_remove(actor=request.user, invoice=invoice,
-                                                                    request=request), success="", then=back)
+            return perform(request, lambda: services.invoice_remove(actor=request.user, invoice=invoice),
+                           success="", then=back)
         return perform(request, lambda: services.invoice_correct(
-            actor=request.user, invoice=invoice, eligible=post.get("eligible", ""), reason=post.get("reason", ""),
-            request=request), success="已更正可补助金额。", then=back)
+            actor=request.user, invoice=invoice, eligible=post.get("eligible", ""), reason=post.get("reason", "")),
+            success="已更正可补助金额。", then=back)
     return perform(request, lambda: services.invoice_add(
         actor=request.user, case=case, number=post.get("number", ""), hospital=post.get("hospital", ""),
-        issued_on=post.get("issued_on", ""), amount=post.get("amount", ""), eligible=post.get("eligible", ""),
-        request=request), success="发票已添加。", then=back)
+        issued_on=post.get("issued_on", ""), amount=post.get("amount", ""), eligible=post.get("eligible", "")),
+        success="发票已添加。", then=back)
 
 
 @login_required
@@ -108,7 +108,7 @@ def m_payee(request, number: str):
     case = case_selectors.my_case_get(user=request.user, number=number)
     return perform(request, lambda: services.payee_correct(
         actor=request.user, case=case, bank_card=request.POST.get("bank_card", ""),
-        bank_name=request.POST.get("bank_name", ""), request=request),
+        bank_name=request.POST.get("bank_name", "")),
         success="收款账户已更正，将在下一批次重新发放。", then=reverse("portal_cases:detail", args=[number]))
 
 
@@ -118,7 +118,7 @@ def claim_form_pdf(request, number: str):
     if case.item.code != services.ITEM_CODE:
         raise Http404("不是医疗互助报销申请")
     progress = request.build_absolute_uri(reverse("portal_cases:detail", args=[number]))
-    data = forms_pdf.claim_acceptance_form(case, progress_url=progress, actor=request.user, request=request)
+    data = forms_pdf.claim_acceptance_form(case, progress_url=progress, actor=request.user)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(f'报销受理单-{number}.pdf')}"
     return response
@@ -152,7 +152,7 @@ def overview(request):
             if product is None:
                 raise ValidationError("请选择互助项目。")
             worker = services.enrol_by_id_number(actor=request.user, product=product,
-                                                 id_number=request.POST["id_number"], request=request)
+                                                 id_number=request.POST["id_number"])
             messages.success(request, f"{worker.name}已参加{product.name}。")
         except (ValidationError, PermissionDenied) as exc:
             flash(request, exc)
@@ -165,7 +165,7 @@ def overview(request):
         else:
             try:
                 result = services.roster_import(actor=request.user, product=product, data=upload.read(),
-                                                filename=upload.name, request=request)
+                                                filename=upload.name)
                 messages.success(request, f"花名册已导入：新参保{result.created}人，已参保{result.updated}人，"
                                           f"错误{result.rejected}行。")
             except (ValidationError, PermissionDenied) as exc:
@@ -190,7 +190,7 @@ def contribution_pay(request, pk: int):
     try:
         amount = Decimal(request.POST.get("amount", "0") or "0")
         services.contribution_paid(actor=request.user, contribution=contribution, amount=amount,
-                                   on=timezone.localdate(), request=request)
+                                   on=timezone.localdate())
         messages.success(request, f"已登记{contribution.enterprise.name}缴费{amount}元。")
     except (ValidationError, PermissionDenied, ArithmeticError) as exc:
         flash(request, exc if not isinstance(exc, ArithmeticError) else ValidationError("请填写金额。"))
@@ -207,7 +207,7 @@ def batches(request):
     _require_pay(request)
     if request.method == "POST":
         try:
-            batch = services.batch_create(actor=request.user, request=request)
+            batch = services.batch_create(actor=request.user)
             messages.success(request, f"已生成支付批次{batch.number}：{batch.count}笔，{batch.total}元。")
             return redirect("mutual_aid:batch", pk=batch.pk)
         except (ValidationError, PermissionDenied) as exc:
@@ -241,7 +241,7 @@ def _step_up(request):
 def batch_approve(request, pk: int):
     batch = _batch(request, pk)
     try:
-        services.batch_approve(actor=request.user, batch=batch, request=request)
+        services.batch_approve(actor=request.user, batch=batch)
         messages.success(request, f"批次{batch.number}已审批。")
     except second_factor.StepUpRequired:
         return redirect(f"/desk/2fa/verify/?next={quote(reverse('mutual_aid:batch', args=[pk]))}")
@@ -255,8 +255,7 @@ def batch_export(request, pk: int):
     batch = _batch(request, pk)
     try:
         data, content_type, filename = services.batch_export(actor=request.user, batch=batch,
-                                                             exporter=request.GET.get("format", "xlsx"),
-                                                             request=request)
+                                                             exporter=request.GET.get("format", "xlsx"))
     except second_factor.StepUpRequired:
         return _step_up(request)
     except (ValidationError, PermissionDenied) as exc:
@@ -275,7 +274,7 @@ def batch_result(request, pk: int):
         return redirect("mutual_aid:batch", pk=pk)
     try:
         counts = services.batch_import_result(actor=request.user, batch=batch, data=upload.read(),
-                                              filename=upload.name, request=request)
+                                              filename=upload.name)
         skipped = f"，已处理过{counts['skipped']}笔" if counts["skipped"] else ""
         messages.success(request, f"已导入银行结果：成功{counts['paid']}笔，失败{counts['failed']}笔{skipped}。")
         for problem in counts["unknown"][:10]:

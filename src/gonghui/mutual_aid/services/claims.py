@@ -38,8 +38,7 @@ def normalise_invoice_number(raw: str) -> str:
     return re.sub(r"[^0-9A-Za-z]", "", str(raw)).upper()
 
 
-def invoice_add(*, actor, case: Case, number: str, hospital: str, issued_on: str, amount, eligible,
-                request=None) -> ClaimInvoice:
+def invoice_add(*, actor, case: Case, number: str, hospital: str, issued_on: str, amount, eligible) -> ClaimInvoice:
     """The applicant (or the intake staff) lists an invoice while the case is a draft or returned."""
     if not cases.may_act_as_applicant(actor, case):
         raise PermissionDenied("只有申请人或代办人员可以填写发票。")
@@ -71,20 +70,20 @@ def invoice_add(*, actor, case: Case, number: str, hospital: str, issued_on: str
         row = ClaimInvoice.objects.create(claim=claim, number=number, hospital=hospital.strip()[:60], issued_on=day,
                                           amount=total, eligible=part, eligible_claimed=part)
         cases.add_event(case, actor, "edit", f"填写发票{number}", text=f"{hospital} {day} {total}元")
-        audit.record(actor=actor, action="mutual_aid.invoice_add", obj=case, request=request,
+        audit.record(actor=actor, action="mutual_aid.invoice_add", obj=case,
                      summary=f"{case.number} 发票{number} {total}元")
     return row
 
 
-def claim_create(*, actor, item, data: dict, invoices: list[dict], worker=None, request=None) -> Case:
+def claim_create(*, actor, item, data: dict, invoices: list[dict], worker=None) -> Case:
     """A claim with its invoices in one go (the API's): the case (a draft) and every invoice, or nothing
     — every invoice's problems are reported at once, keyed ``invoices.<n>.<field>``."""
     errors: dict[str, list[str]] = {}
     with transaction.atomic():
-        case = cases.case_create(actor=actor, item=item, data=data, worker=worker, request=request)
+        case = cases.case_create(actor=actor, item=item, data=data, worker=worker)
         for n, invoice in enumerate(invoices, start=1):
             try:
-                invoice_add(actor=actor, case=case, request=request, **{
+                invoice_add(actor=actor, case=case, **{
                     k: invoice.get(k, "") for k in ("number", "hospital", "issued_on", "amount", "eligible")})
             except ValidationError as exc:
                 for key, messages in (exc.message_dict if hasattr(exc, "error_dict") else
@@ -97,17 +96,17 @@ def claim_create(*, actor, item, data: dict, invoices: list[dict], worker=None, 
     return case
 
 
-def invoice_remove(*, actor, invoice: ClaimInvoice, request=None) -> None:
+def invoice_remove(*, actor, invoice: ClaimInvoice) -> None:
     case = invoice.claim.case
     if not cases.may_act_as_applicant(actor, case) or not cases.is_editable(case):
         raise PermissionDenied("现在不能删除发票。")
     with transaction.atomic():
         invoice.delete()
-        audit.record(actor=actor, action="mutual_aid.invoice_remove", obj=case, request=request,
+        audit.record(actor=actor, action="mutual_aid.invoice_remove", obj=case,
                      summary=f"{case.number} 删除发票{invoice.number}")
 
 
-def invoice_correct(*, actor, invoice: ClaimInvoice, eligible, reason: str, request=None) -> ClaimInvoice:
+def invoice_correct(*, actor, invoice: ClaimInvoice, eligible, reason: str) -> ClaimInvoice:
     """The reviewer corrects an eligible amount, with a reason, while the case is under review."""
     case = invoice.claim.case
     if not cases.staff_may(actor, case, "cases.decide_case"):
@@ -124,7 +123,7 @@ def invoice_correct(*, actor, invoice: ClaimInvoice, eligible, reason: str, requ
         ClaimInvoice.objects.filter(pk=invoice.pk).update(eligible=value, correction_reason=reason.strip()[:200])
         cases.add_event(case, actor, "note", f"更正发票{invoice.number}可补助金额",
                      text=f"{before} → {value}：{reason}", public=True)
-        audit.record(actor=actor, action="mutual_aid.invoice_correct", obj=case, request=request,
+        audit.record(actor=actor, action="mutual_aid.invoice_correct", obj=case,
                      summary=f"{case.number} 发票{invoice.number}可补助金额{before}→{value}：{reason}"[:300])
     invoice.refresh_from_db()
     return invoice
@@ -222,7 +221,7 @@ def on_step(case: Case, name: str, source: str) -> None:
         claim_subsidy_calculate(claim)
 
 
-def payee_correct(*, actor, case: Case, bank_card: str, bank_name: str, request=None) -> None:
+def payee_correct(*, actor, case: Case, bank_card: str, bank_name: str) -> None:
     """After a failed payment the applicant gives the right bank card; the claim can then be paid again."""
     if not cases.is_applicant(actor, case):
         raise PermissionDenied("只有申请人可以更正收款账户。")
@@ -242,5 +241,5 @@ def payee_correct(*, actor, case: Case, bank_card: str, bank_name: str, request=
         Case.objects.filter(pk=case.pk).update(form=new_form, form_secret=cases.seal_secrets(kept))
         Claim.objects.filter(pk=claim.pk).update(payment_problem="")
         cases.add_event(case, actor, "edit", "更正收款账户", text=f"{form['bank_name']} {form['bank_card']}")
-        audit.record(actor=actor, action="mutual_aid.payee_correct", obj=case, request=request,
+        audit.record(actor=actor, action="mutual_aid.payee_correct", obj=case,
                      summary=f"{case.number} 更正收款账户为{form['bank_card']}")

@@ -38,8 +38,7 @@ def _renewal(product: Product, worker_ids) -> set[int]:
                                         worker_id__in=worker_ids).values_list("worker_id", flat=True))
 
 
-def enrol(*, actor, product: Product, workers, on: dt.date | None = None, source: str = "picked",
-          request=None) -> int:
+def enrol(*, actor, product: Product, workers, on: dt.date | None = None, source: str = "picked") -> int:
     """Enrol workers picked from the registry (already enrolled ones are left as they are)."""
     on = on or timezone.localdate()
     workers = list(workers)
@@ -47,12 +46,12 @@ def enrol(*, actor, product: Product, workers, on: dt.date | None = None, source
         _require(actor, PERM_ENROL, worker.org.path, "为该职工参保")
     with transaction.atomic():
         created = _enrol_rows(product, workers, on, source)
-        audit.record(actor=actor, action="mutual_aid.enrol", request=request, object_type="mutual_aid.product",
+        audit.record(actor=actor, action="mutual_aid.enrol", object_type="mutual_aid.product",
                      object_id=str(product.pk), summary=f"{product}参保{created}人（{source}）")
     return created
 
 
-def enrol_by_id_number(*, actor, product: Product, id_number: str, request=None) -> Worker:
+def enrol_by_id_number(*, actor, product: Product, id_number: str) -> Worker:
     """Pick one worker of the registry by ID number (in the actor's subtree) and enrol them."""
     try:
         number = idnumber.parse(id_number).value
@@ -65,7 +64,7 @@ def enrol_by_id_number(*, actor, product: Product, id_number: str, request=None)
         raise ValidationError({"id_number": "您的管辖范围内没有这个身份证号的职工，请先在职工档案中登记。"})
     if Enrolment.objects.filter(product=product, worker=worker).exists():
         raise ValidationError({"id_number": f"{worker.name}已参加{product}。"})
-    enrol(actor=actor, product=product, workers=[worker], request=request)
+    enrol(actor=actor, product=product, workers=[worker])
     return worker
 
 
@@ -132,8 +131,7 @@ class RosterImporter(Importer):
         result.created += _enrol_rows(self.product, records, self.on, "roster")
 
 
-def roster_import(*, actor, product: Product, data: bytes, filename: str, dry_run: bool = False,
-                  request=None) -> Result:
+def roster_import(*, actor, product: Product, data: bytes, filename: str, dry_run: bool = False) -> Result:
     paths = scope_paths(actor, PERM_ENROL)
     if not paths:
         raise PermissionDenied("您没有参保登记的权限。")
@@ -141,19 +139,19 @@ def roster_import(*, actor, product: Product, data: bytes, filename: str, dry_ru
     result = RosterImporter(scope=scope, product=product, on=timezone.localdate()).run(
         data, filename, dry_run=dry_run)
     if not dry_run:
-        audit.record(actor=actor, action="mutual_aid.roster_import", request=request,
+        audit.record(actor=actor, action="mutual_aid.roster_import",
                      object_type="mutual_aid.product", object_id=str(product.pk),
                      summary=f"{product}花名册{filename}：新增{result.created}，已参保{result.updated}，"
                              f"错误{result.rejected}"[:300])
     return result
 
 
-def contribution_paid(*, actor, contribution: Contribution, amount: Decimal, on: dt.date, request=None) -> None:
+def contribution_paid(*, actor, contribution: Contribution, amount: Decimal, on: dt.date) -> None:
     _require(actor, PERM_MANAGE, contribution.enterprise.org.path, "登记缴费")
     if amount <= 0:
         raise ValidationError({"amount": "缴费金额应大于0。"})
     with transaction.atomic():
         Contribution.objects.filter(pk=contribution.pk).update(amount_paid=contribution.amount_paid + amount,
                                                                paid_on=on)
-        audit.record(actor=actor, action="mutual_aid.contribution_paid", obj=contribution, request=request,
+        audit.record(actor=actor, action="mutual_aid.contribution_paid", obj=contribution,
                      summary=f"{contribution.enterprise.name}缴费{amount}元")

@@ -15,6 +15,7 @@ from gonghui.accounts import second_factor
 from gonghui.cases import services as cases
 from gonghui.cases.models import State
 from gonghui.core import audit, numbering, pii
+from gonghui.core.context import Context
 from gonghui.core.spreadsheets import FileRefused, cell_text, read_table
 from gonghui.orgs.models import Org
 from gonghui.orgs.scoping import in_scope, scope_paths
@@ -35,7 +36,7 @@ from .common import PERM_PAY, _require
 BATCH_PREFIX = "ZF"
 
 
-def batch_create(*, actor, claims=None, request=None) -> PaymentBatch:
+def batch_create(*, actor, claims=None) -> PaymentBatch:
     """Gather approved claims into a batch. A claim already in a pending or paid line is refused by the
     database (two finance staff gathering at once: each claim lands in one batch)."""
     paths = scope_paths(actor, PERM_PAY)
@@ -65,33 +66,36 @@ def batch_create(*, actor, claims=None, request=None) -> PaymentBatch:
                 raise cases.CaseConflict(f"{case.number}已在其他支付批次中。") from None
             total += claim.subsidy
         PaymentBatch.objects.filter(pk=batch.pk).update(total=total, count=len(claims))
-        audit.record(actor=actor, action="mutual_aid.batch_create", obj=batch, request=request,
+        audit.record(actor=actor, action="mutual_aid.batch_create", obj=batch,
                      summary=f"支付批次{batch.number}：{len(claims)}笔，{total}元")
     batch.refresh_from_db()
     return batch
 
 
-def batch_approve(*, actor, batch: PaymentBatch, request=None) -> PaymentBatch:
+def batch_approve(*, actor, batch: PaymentBatch, context: Context | None = None) -> PaymentBatch:
+    """Approve a batch for payment: finance with the second factor passed in the last five minutes (in the
+    current context — the web request, the API call, the task — or the one given)."""
     _require(actor, PERM_PAY, batch.org.path, "审批支付批次")
-    second_factor.require_recent(request, "审批支付批次")
+    second_factor.require_recent(None, "审批支付批次", context=context)
     with transaction.atomic():
         if not PaymentBatch.objects.filter(pk=batch.pk, state=BatchState.DRAFT).update(
                 state=BatchState.APPROVED, approved_by=actor, approved_at=timezone.now()):
             raise cases.CaseConflict("该批次已审批。")
-        audit.record(actor=actor, action="mutual_aid.batch_approve", obj=batch, request=request,
+        audit.record(actor=actor, action="mutual_aid.batch_approve", obj=batch,
                      summary=f"审批支付批次{batch.number}：{batch.count}笔，{batch.total}元")
     batch.refresh_from_db()
     return batch
 
 
-def batch_export(*, actor, batch: PaymentBatch, exporter: str = "xlsx", request=None) -> tuple[bytes, str, str]:
-    """The bank's transfer file (full account numbers: audited, needs the second factor)."""
+def batch_export(*, actor, batch: PaymentBatch, exporter: str = "xlsx",
+                 context: Context | None = None) -> tuple[bytes, str, str]:
+    """The bank's transfer file (full account numbers: audited, needs the second factor, as for approval)."""
     from ..bankfiles import EXPORTERS
 
     _require(actor, PERM_PAY, batch.org.path, "导出银行文件")
     if batch.state not in (BatchState.APPROVED, BatchState.EXPORTED):
         raise cases.CaseConflict("批次审批后才能导出银行文件。")
-    second_factor.require_recent(request, "导出银行文件")
+    second_factor.require_recent(None, "导出银行文件", context=context)
     if exporter not in EXPORTERS:
         raise ValidationError("未知的银行文件格式。")
     lines = list(batch.lines.filter(status=LineStatus.PENDING))
@@ -99,7 +103,7 @@ def batch_export(*, actor, batch: PaymentBatch, exporter: str = "xlsx", request=
     with transaction.atomic():
         PaymentBatch.objects.filter(pk=batch.pk, state=BatchState.APPROVED).update(
             state=BatchState.EXPORTED, exported_at=timezone.now())
-        audit.record(actor=actor, action="mutual_aid.batch_export", obj=batch, request=request,
+        audit.record(actor=actor, action="mutual_aid.batch_export", obj=batch,
                      summary=f"导出银行文件{batch.number}（{len(lines)}笔，含完整账号）",
                      changes={"sha256": hashlib.sha256(data).hexdigest()})
     return data, content_type, f"{batch.number}.{extension}"
@@ -108,7 +112,7 @@ def batch_export(*, actor, batch: PaymentBatch, exporter: str = "xlsx", request=
 PAID_WORDS = {"成功", "已支付", "支付成功", "success", "ok", "paid"}
 
 
-def batch_import_result(*, actor, batch: PaymentBatch, data: bytes, filename: str, request=None) -> dict:
+def batch_import_result(*, actor, batch: PaymentBatch, data: bytes, filename: str) -> dict:
     """The bank's result file: 业务参考号 (the case number), 状态 (成功/失败), 失败原因. Paid rows fulfil their
     case and notify the worker; failed rows send the worker to correct the bank card. A row already
     settled is skipped, so importing the same file twice changes nothing."""
@@ -147,7 +151,7 @@ def batch_import_result(*, actor, batch: PaymentBatch, data: bytes, filename: st
             case = line.claim.case
             if paid:
                 Claim.objects.filter(pk=line.claim_id).update(paid_at=timezone.now())
-                cases.transition(actor=actor, case=case, name="fulfil", request=request)
+                cases.transition(actor=actor, case=case, name="fulfil")
                 counts["paid"] += 1
             else:
                 reason = cell(cells, "失败原因") or "银行退回"
@@ -159,7 +163,7 @@ def batch_import_result(*, actor, batch: PaymentBatch, data: bytes, filename: st
                 counts["failed"] += 1
     with transaction.atomic():
         PaymentBatch.objects.filter(pk=batch.pk).update(state=BatchState.CLOSED)
-        audit.record(actor=actor, action="mutual_aid.batch_result", obj=batch, request=request,
+        audit.record(actor=actor, action="mutual_aid.batch_result", obj=batch,
                      summary=f"导入银行结果{batch.number}：成功{counts['paid']}，失败{counts['failed']}，"
                              f"已处理跳过{counts['skipped']}")
     return counts
