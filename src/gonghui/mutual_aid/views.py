@@ -21,7 +21,7 @@ from gonghui.accounts import second_factor
 from gonghui.cases import selectors as case_selectors
 from gonghui.cases import services as cases
 from gonghui.cases.models import State
-from gonghui.web.actions import flash, perform
+from gonghui.web.actions import flash, perform, step_up
 from gonghui.web.downloads import XLSX
 from gonghui.web.downloads import download as _download
 
@@ -232,10 +232,6 @@ def batch(request, pk: int):
     return render(request, "mutual_aid/batch.html", {"batch": batch, "lines": lines, "LineStatus": LineStatus})
 
 
-def _step_up(request):
-    return redirect(f"/desk/2fa/verify/?next={quote(request.get_full_path())}")
-
-
 @login_required
 @require_POST
 def batch_approve(request, pk: int):
@@ -244,7 +240,7 @@ def batch_approve(request, pk: int):
         services.batch_approve(actor=request.user, batch=batch)
         messages.success(request, f"批次{batch.number}已审批。")
     except second_factor.StepUpRequired:
-        return redirect(f"/desk/2fa/verify/?next={quote(reverse('mutual_aid:batch', args=[pk]))}")
+        return step_up(request, reverse("mutual_aid:batch", args=[pk]))
     except (ValidationError, PermissionDenied) as exc:
         flash(request, exc)
     return redirect("mutual_aid:batch", pk=pk)
@@ -257,7 +253,7 @@ def batch_export(request, pk: int):
         data, content_type, filename = services.batch_export(actor=request.user, batch=batch,
                                                              exporter=request.GET.get("format", "xlsx"))
     except second_factor.StepUpRequired:
-        return _step_up(request)
+        return step_up(request)
     except (ValidationError, PermissionDenied) as exc:
         flash(request, exc)
         return redirect("mutual_aid:batch", pk=pk)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +18,7 @@ from gonghui.core import pii
 from gonghui.orgs.models import OrgKind
 from gonghui.orgs.selectors import home_org, org_children
 from gonghui.web import downloads
-from gonghui.web.actions import flash
+from gonghui.web.actions import flash, step_up
 
 from . import accounts, archive, consents, selectors, services
 from .importing import template_xlsx
@@ -102,7 +101,7 @@ def worker_export(request):
         data = services.worker_export(actor=request.user, workers=workers, full=full, request=request,
                                       description=f"条件：{filters['q'] or '全部'}")
     except second_factor.StepUpRequired:
-        return redirect(f"/desk/2fa/verify/?next={quote(request.get_full_path())}")
+        return step_up(request)
     except PermissionDenied as exc:
         messages.error(request, str(exc))
         return redirect("registry:worker_list")

@@ -48,3 +48,13 @@ def perform(request, action, *, success: str, then: str):
     except (ValidationError, PermissionDenied) as exc:
         flash(request, exc)
     return redirect(then)
+
+
+def step_up(request, next_url: str = ""):
+    """Send the user to enter a fresh second-factor code, then back to ``next_url`` (this page by default).
+    By URL name: where the verification page lives is the workbench's business."""
+    from urllib.parse import quote
+
+    from django.urls import reverse
+
+    return redirect(f"{reverse('desk:2fa_verify')}?next={quote(next_url or request.get_full_path())}")
