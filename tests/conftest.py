@@ -1,3 +1,4 @@
+import importlib
 import random
 
 import pytest
@@ -8,6 +9,26 @@ from gonghui.core.idnumber import check_char
 from gonghui.orgs.models import Org
 from gonghui.registry.models import BindingStatus, Worker, WorkerAccount
 from gonghui.site.demo import build_city
+
+
+@pytest.fixture(autouse=True)
+def _shipped_data(request):
+    """The rows data migrations ship (the official calendar) are back for every test that uses the database.
+
+    A transactional test (``transaction=True``) ends with a flush that empties every table; post_migrate
+    brings back the roles and the catalogue, but not what a data migration wrote. Without this, a test
+    that counts working days failed whenever a transactional test had run before it on the same worker.
+    """
+    wanted = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+    if not (wanted & set(request.fixturenames) or request.node.get_closest_marker("django_db")):
+        return
+    request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
+    from django.apps import apps
+
+    from gonghui.core.models import CalendarDay
+
+    if not CalendarDay.objects.exists():
+        importlib.import_module("gonghui.core.migrations.0005_official_calendar_2025_2026").load(apps, None)
 
 
 @pytest.fixture
