@@ -128,3 +128,14 @@ def test_the_openapi_schema_and_the_catalogue_include_the_module(item, client):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/library/loans" in schema["paths"]
     assert "职工书屋借书" in client.get("/m/services/").content.decode()
+
+
+def test_a_loan_is_extended_with_the_engines_message_in_its_clocks_unit(item, worker_user, staff, grant,
+                                                                         django_capture_on_commit_callbacks):
+    """The module's workflow has no "extended" message of its own: the engine's is sent, in days."""
+    case = _apply_on_the_phone(_client(worker_user("王芳")), "活着")
+    services.transition(actor=staff["qingyang_staff"], case=case, name="lend")
+    reviewer = grant(staff["qingyang_staff"], "reviewer")
+    services.extend_deadline(actor=reviewer, case=case, clock_key="loan", days=7, reason="读者住院")
+    message = Message.objects.filter(case=case).latest("pk")
+    assert message.title == "办理时限延长" and "延长7日，理由：读者住院" in message.body

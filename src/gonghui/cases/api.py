@@ -23,7 +23,7 @@ from gonghui.web.api_auth import require_scope
 
 from . import selectors, services
 from .models import Case, CaseEvent
-from .states import PERM_VIEW, state_label
+from .states import PERM_VIEW
 
 router = Router(tags=["cases"])
 
@@ -66,7 +66,7 @@ class CaseOut(Schema):
 
     @staticmethod
     def resolve_state_label(obj: Case) -> str:
-        return state_label(obj.state)
+        return obj.state_label
 
     @staticmethod
     def resolve_applicant(obj: Case) -> str:

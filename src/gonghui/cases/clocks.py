@@ -84,7 +84,7 @@ def apply(case: Case, step, on: dt.date) -> bool:
             if action == "start" and clock is None:
                 spec = specs[key]
                 rows[key] = CaseClock.objects.create(
-                    case=case, key=key, label=spec["label"][:30], unit=spec["unit"], days=spec["days"], stops="",
+                    case=case, key=key, label=spec["label"][:30], unit=spec["unit"], days=spec["days"],
                     started_on=on, due_on=add(spec["unit"], on, spec["days"]))
             elif clock is None or clock.stopped_on is not None:
                 continue
@@ -94,8 +94,8 @@ def apply(case: Case, step, on: dt.date) -> bool:
                 _resume(clock, on)
             elif action == "stop":
                 late = _stop(clock, on) or late
-    if registry.workflow_for(case.item).state(step.target) is not None and \
-            registry.workflow_for(case.item).state(step.target).closed:
+    target = registry.workflow_for(case.item).state(step.target)
+    if target is not None and target.closed:
         for clock in rows.values():
             if clock.stopped_on is None:
                 late = _stop(clock, on) or late

@@ -73,8 +73,8 @@ class ServiceItem(models.Model):
     materials = models.JSONField("材料清单", default=list, blank=True)
     fields = models.JSONField("表单字段", default=list, blank=True)
     clocks = models.JSONField("计时规则", default=list, blank=True,
-                              help_text="每个时限：key、label、days、unit（working/calendar）、starts（submit/accept）、"
-                                        "stops（accept/decide/close）")
+                              help_text="每个时限：key（办理流程中的时限名称）、label、days、unit（working/calendar）；"
+                                        "何时起算、暂停和结束由办理流程的各环节决定")
     time_limit_days = models.PositiveSmallIntegerField("承诺时限（工作日）")
     handling_level = models.CharField("承办层级", max_length=8, choices=HandlingLevel.choices,
                                       default=HandlingLevel.TOWN)
@@ -215,7 +215,6 @@ class CaseClock(models.Model):
     label = models.CharField("时限", max_length=30)
     unit = models.CharField(max_length=8, choices=ClockUnit.choices, default=ClockUnit.WORKING)
     days = models.PositiveSmallIntegerField("天数")
-    stops = models.CharField(max_length=8)
     started_on = models.DateField("起算日")
     due_on = models.DateField("到期日")
     paused_on = models.DateField("暂停日", null=True, blank=True)

@@ -14,6 +14,7 @@ from gonghui.core import sms
 
 from .models import Message
 from .registry import registry
+from .states import STANDARD
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,8 @@ class _Blank(dict):
 
 
 def render(item, key: str, **context) -> tuple[str, str]:
-    title, default = registry.workflow_for(item).messages[key]
+    # the item's workflow's template; the engine's own messages (e.g. "extended") for a workflow without one
+    title, default = registry.workflow_for(item).messages.get(key) or STANDARD.messages[key]
     body = (item.templates or {}).get(key) or default
     try:
         return title, body.format_map(_Blank(item=item.name, **context))
