@@ -54,6 +54,11 @@ class LoanHandler(Handler):
         late = max(0, (today - clock.due_on).days) if clock and clock.paused_on is None else 0
         return {"late_days": late, "late_fee": str(LATE_FEE_PER_DAY * late)}
 
+    def result_rows(self, case) -> list[tuple[str, str]]:
+        if "late_fee" not in case.result:
+            return []
+        return [("逾期天数", f"{case.result['late_days']}天"), ("逾期费", f"{case.result['late_fee']} 元")]
+
     def section(self, case, user, surface: str) -> dict:
         return {"template": f"example_module/_{surface}_section.html", "title": case.form.get("title", ""),
                 "fee": case.result.get("late_fee")}

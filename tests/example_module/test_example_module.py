@@ -83,6 +83,9 @@ def test_a_loan_runs_on_its_own_states_and_calendar_clock(item, worker_user, sta
     assert case.is_closed and CaseClock.objects.get(pk=clock.pk).stopped_on == dt.date(2026, 4, 16)
     page = _client(worker_user("王芳")).get(f"/m/cases/{case.number}/").content.decode()
     assert "已归还" in page and "逾期费 0.30 元" in page and "评价本次服务" in page
+    assert "逾期天数：3天" in page and "{" not in page.split("办件编号")[1].split("申请表")[0]  # never the raw dict
+    desk_page = desk().get(f"/desk/cases/{case.number}/").content.decode()
+    assert "逾期费：0.30 元" in desk_page and "'late_fee'" not in desk_page
 
 
 def test_the_worker_reports_the_book_lost_on_the_phone(item, worker_user, staff):

@@ -216,3 +216,12 @@ def test_staff_pick_a_worker_from_the_registry(people, inpatient, login):
     from gonghui.mutual_aid.models import Enrolment
 
     assert list(Enrolment.objects.values_list("worker__name", flat=True)) == ["李强"]
+
+
+def test_an_approved_claims_page_shows_the_subsidy_in_words_not_a_stored_dict(approved, staff):
+    case = approved("王芳")
+    page = _client(staff["qingyang_staff"]).get(f"/desk/cases/{case.number}/").content.decode()
+    assert "核准补助：1300.00 元" in page
+    assert "办理结果" not in page and "{'subsidy'" not in page and "'working'" not in page
+    assert Case.objects.get(pk=case.pk).result == {}  # kept once: on the claim
+    assert Claim.objects.get(case=case).subsidy == Decimal("1300.00")

@@ -17,6 +17,7 @@ from gonghui.web.downloads import inline_file
 
 from . import catalogue, selectors, services
 from .models import RatingScore
+from .registry import registry
 from .states import APPLICANT
 from .views import module_section, upload_files
 
@@ -91,6 +92,7 @@ def detail(request, number: str):
         "can_rate": page["rating"] is None and bool(state and state.rateable),
         "errors": request.session.pop(f"case_errors_{number}", {}),
         "section": module_section(case, request.user, "m"),
+        "result_rows": registry.handler_for(case.item).result_rows(case),
     })
 
 

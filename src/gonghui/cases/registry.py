@@ -37,7 +37,9 @@ class Handler:
       module reserves or releases what the case holds there (``step`` is the ``Transition``);
     - ``section(case, user, surface)`` returns ``{"template": …, **context}`` for a part of the case page
       of its own (``surface`` is ``"m"`` or ``"desk"``), or None;
-    - ``actions(case, user, surface)`` returns extra links for the case page: ``[(label, url)]``.
+    - ``actions(case, user, surface)`` returns extra links for the case page: ``[(label, url)]``;
+    - ``result_rows(case)`` says what ``case.result`` holds, as the module words it: ``[(label, shown)]``
+      (the pages never print the stored dict itself).
     """
 
     def eligibility(self, case) -> None:
@@ -54,6 +56,11 @@ class Handler:
 
     def actions(self, case, user, surface: str) -> list[tuple[str, str]]:
         return []
+
+    def result_rows(self, case) -> list[tuple[str, str]]:
+        """By default only the amount a step recorded (``needs_amount``)."""
+        amount = (case.result or {}).get("amount")
+        return [("金额", f"{amount} 元")] if amount else []
 
 
 NO_HANDLER = Handler()

@@ -139,6 +139,7 @@ def detail(request, number: str):
         "can_edit": services.is_editable(case) and services.may_act_as_applicant(request.user, case),
         "staff": staff, "step_names": {t.name: t for t in registry.workflow_for(case.item).transitions},
         "section": module_section(case, request.user, "desk"),
+        "result_rows": registry.handler_for(case.item).result_rows(case),
     })
 
 
