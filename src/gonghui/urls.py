@@ -17,6 +17,8 @@ admin.site.index_title = "系统管理"
 urlpatterns = [
     path("", RedirectView.as_view(url="/m/", permanent=False)),
     path("healthz", healthz, name="healthz"),
+    # browsers ask for /favicon.ico on their own: answered here, never sent to a sign-in or set-up page
+    path("favicon.ico", RedirectView.as_view(url="/static/gonghui/favicon.ico", permanent=True)),
     path("desk/audit/", core_views.audit_list, name="audit_list"),
     path("desk/audit/export.xlsx", core_views.audit_export, name="audit_export"),
     *surfaces.urlpatterns(),

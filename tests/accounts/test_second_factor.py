@@ -67,3 +67,33 @@ def test_finance_must_enrol_too(staff, city, grant):
     client = sign_in("meiling_staff")
     assert client.get("/desk/")["Location"] == "/desk/2fa/setup/"
     assert client.get("/desk/workers/")["Location"] == "/desk/2fa/setup/"
+
+
+def _secret(page: str) -> str:
+    return re.search(r'data-testid="totp-secret">([A-Z2-7]{16,})<', page).group(1)
+
+
+def test_the_secret_being_enrolled_survives_a_reload_a_favicon_and_a_wrong_code(staff):
+    """Reopening the browser: its own /favicon.ico request, the page reloaded, a mistyped code — the secret
+    the user scanned stays until it is confirmed or the user asks for a new one."""
+    client = sign_in("city_finance")
+    first = _secret(client.get("/desk/2fa/setup/").content.decode())
+    favicon = client.get("/favicon.ico", HTTP_SEC_FETCH_DEST="image")
+    assert favicon.status_code == 301 and favicon["Location"] == "/static/gonghui/favicon.ico"
+    assert client.get("/static/gonghui/favicon.ico").status_code == 200
+    assert client.get("/desk/cases/", HTTP_SEC_FETCH_DEST="image").status_code == 403  # not sent to set-up
+    assert client.get("/desk/cases/", HTTP_HX_REQUEST="true").status_code == 403
+    assert _secret(client.get("/desk/2fa/setup/").content.decode()) == first  # reloaded
+    wrong = client.post("/desk/2fa/setup/", {"code": "000000"}).content.decode()
+    assert "二维码没有变化，无需重新扫描" in wrong and _secret(wrong) == first
+    done = client.post("/desk/2fa/setup/", {"code": code_for(wrong, staff["city_finance"])})
+    assert "恢复码" in done.content.decode() and TOTPDevice.objects.filter(user=staff["city_finance"],
+                                                                            confirmed=True).count() == 1
+
+
+def test_a_new_secret_only_when_asked(staff):
+    client = sign_in("secadmin")
+    first = _secret(client.get("/desk/2fa/setup/").content.decode())
+    renewed = client.post("/desk/2fa/setup/", {"action": "renew"}).content.decode()
+    assert "已生成新的二维码" in renewed and _secret(renewed) != first
+    assert TOTPDevice.objects.filter(user=staff["secadmin"], confirmed=False).count() == 1

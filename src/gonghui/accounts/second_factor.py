@@ -43,8 +43,14 @@ def has_device(user) -> bool:
     return user.is_authenticated and user_has_device(user, confirmed=True)
 
 
-def start_enrolment(user) -> TOTPDevice:
-    """A fresh unconfirmed TOTP device (an earlier unconfirmed one is replaced)."""
+def start_enrolment(user, *, renew: bool = False) -> TOTPDevice:
+    """The unconfirmed TOTP device being enrolled. It is kept until it is confirmed or the user asks for a
+    new one (``renew``): reloading the page, a wrong code, or a request the browser makes on its own (the
+    favicon) must never replace the secret the user has just scanned."""
+    if not renew:
+        pending = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+        if pending is not None:
+            return pending
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     return TOTPDevice.objects.create(user=user, name="手机验证器", confirmed=False)
 
@@ -53,7 +59,12 @@ def confirm_enrolment(*, request, code: str) -> list[str] | None:
     """Confirm the pending device with ``code``; returns the new recovery codes, or None if wrong."""
     user = request.user
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
-    if device is None or not device.verify_token(code.strip()):
+    if device is None:
+        return None
+    # the pending device is kept across wrong codes now: no back-off before the user has even enrolled
+    # (throttling protects a confirmed device against guessing; this one guards nothing yet)
+    device.throttle_reset(commit=False)
+    if not device.verify_token(code.strip()):
         return None
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user, confirmed=True).delete()
@@ -104,7 +115,8 @@ def require_recent(request, what: str, *, context=None) -> None:
 class SecondFactorMiddleware:
     """After the password: prove the second factor, or enrol first when the role requires one."""
 
-    allowed = ("/desk/2fa/", "/desk/logout/", "/m/", "/static/", "/healthz", "/api/", "/desk/password/")
+    allowed = ("/desk/2fa/", "/desk/logout/", "/m/", "/static/", "/healthz", "/api/", "/desk/password/",
+               "/favicon.ico", "/robots.txt")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -115,8 +127,21 @@ class SecondFactorMiddleware:
                 and not getattr(request, "api_token", None)):
             if has_device(user):
                 if not user.is_verified():
-                    return redirect(f"/desk/2fa/verify/?next={request.path}")
+                    return _refuse(request) or redirect(f"/desk/2fa/verify/?next={request.path}")
             elif requires_second_factor(user):
-                return redirect("/desk/2fa/setup/")
+                return _refuse(request) or redirect("/desk/2fa/setup/")
         return self.get_response(request)
+
+
+def _refuse(request):
+    """Only a page the user opens is sent to the second factor; a request the browser or a script makes on
+    its own (an image, a script, an htmx call, a form posted from an old tab) is refused instead of being
+    redirected, so that it never lands on the enrolment page behind the user's back."""
+    from django.http import HttpResponseForbidden
+
+    destination = request.headers.get("Sec-Fetch-Dest", "document")
+    if request.method in ("GET", "HEAD") and destination in ("document", "") and not request.headers.get(
+            "HX-Request"):
+        return None
+    return HttpResponseForbidden("请先完成双因素认证。", content_type="text/plain; charset=utf-8")
 

@@ -21,21 +21,23 @@ def _next(request) -> str:
 
 @login_required
 def setup(request):
-    if request.method == "POST":
+    """Enrolment: the same secret until it is confirmed or the user asks for a new one."""
+    error = notice = ""
+    if request.method == "POST" and request.POST.get("action") == "renew":
+        device = second_factor.start_enrolment(request.user, renew=True)
+        notice = "已生成新的二维码，请删除验证器中的旧条目后重新扫描。"
+    elif request.method == "POST":
         codes = second_factor.confirm_enrolment(request=request, code=request.POST.get("code", ""))
         if codes is not None:
             return render(request, "accounts/2fa_codes.html", {"codes": codes})
-        error = "验证码不正确，请核对手机上的6位数字后重试。"
+        error = "验证码不正确，请核对手机上的6位数字后重试（二维码没有变化，无需重新扫描）。"
+        device = second_factor.start_enrolment(request.user)
     else:
-        second_factor.start_enrolment(request.user)
-        error = ""
-    device = second_factor.TOTPDevice.objects.filter(user=request.user, confirmed=False).order_by("-pk").first()
-    if device is None:
         device = second_factor.start_enrolment(request.user)
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     qr = segno.make(device.config_url, error="m").svg_data_uri(scale=5)
     return render(request, "accounts/2fa_setup.html", {
-        "qr": qr, "secret": secret, "error": error,
+        "qr": qr, "secret": secret, "error": error, "notice": notice,
         "required": second_factor.requires_second_factor(request.user)})
 
 
