@@ -192,3 +192,53 @@ def test_a_worker_asks_for_a_correction_and_the_towns_staff_handle_it(registry, 
     page = client.get("/m/privacy/").content.decode()
     assert "已更正" in page and "答复：户籍地须与户口簿一致" in page
     assert AuditLog.objects.filter(action="privacy.correction_done").exists()
+
+
+def test_the_clerk_deciding_a_binding_is_told_what_is_missing_calls_and_the_worker_is_told(
+        registry, staff, login, django_capture_on_commit_callbacks):
+    from gonghui.cases.models import Message
+    from gonghui.core.models import AuditLog
+
+    client = Client()
+    register(client, "13912340005")
+    body = "35058219960606203"
+    client.post("/m/bind/", {"name": "新来的", "id_number": body + idnumber.check_char(body), "town": "qingyang"})
+    account = WorkerAccount.objects.get(name="新来的")
+    qingyang = login("qingyang_staff")
+    page = qingyang.get("/desk/bindings/").content.decode()
+    assert 'href="tel:13912340005"' in page  # the clerk calls the worker
+    assert AuditLog.objects.filter(action="registry.bindings_view", actor=staff["qingyang_staff"]).exists()
+
+    # 通过 without choosing the enterprise: told so on the page, nothing decided (it was a 404 and a traceback)
+    response = qingyang.post(f"/desk/bindings/{account.pk}/decide/", {"decision": "approve", "enterprise": ""},
+                             follow=True)
+    assert response.status_code == 200 and "请先为新来的选择所在企业，再点“通过”。" in response.content.decode()
+    response = qingyang.post(f"/desk/bindings/{account.pk}/decide/", {"decision": "approve", "enterprise": "x1"},
+                             follow=True)
+    assert response.status_code == 200 and "请先为新来的选择所在企业" in response.content.decode()
+    assert WorkerAccount.objects.get(pk=account.pk).status == BindingStatus.PENDING
+
+    enterprise = Worker.objects.visible_to(staff["qingyang_staff"]).first().enterprise
+    sent = len(ConsoleSmsBackend.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        qingyang.post(f"/desk/bindings/{account.pk}/decide/", {"decision": "approve", "enterprise": enterprise.pk})
+    message = Message.objects.get(recipient=account.user)
+    assert message.title == "实名绑定已通过" and enterprise.name in message.body
+    assert [to for to, text in ConsoleSmsBackend.outbox[sent:] if "实名绑定申请已通过" in text] == ["13912340005"]
+
+
+def test_a_refused_worker_gets_a_message_and_a_text(registry, login, django_capture_on_commit_callbacks):
+    from gonghui.cases.models import Message
+
+    client = Client()
+    register(client, "13912340006")
+    body = "35058219960606204"
+    client.post("/m/bind/", {"name": "不认识", "id_number": body + idnumber.check_char(body), "town": "qingyang"})
+    account = WorkerAccount.objects.get(name="不认识")
+    sent = len(ConsoleSmsBackend.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        login("qingyang_staff").post(f"/desk/bindings/{account.pk}/decide/",
+                                     {"decision": "refuse", "reason": "企业未登记该员工"})
+    message = Message.objects.get(recipient=account.user)
+    assert message.title == "实名绑定未通过" and "企业未登记该员工" in message.body and "青阳街道" in message.body
+    assert any("实名绑定申请未通过" in text for _, text in ConsoleSmsBackend.outbox[sent:])

@@ -10,7 +10,7 @@ class CasesConfig(AppConfig):
     verbose_name = "办件"
 
     def ready(self):
-        from gonghui.core import navigation, surfaces
+        from gonghui.core import inbox, navigation, surfaces
         from gonghui.registry import archive
 
         from . import registry  # noqa: F401 - registers the system check of the declarations
@@ -18,6 +18,7 @@ class CasesConfig(AppConfig):
 
         # after migrate (the errands app declares its items in its ready(), before this runs)
         post_migrate.connect(sync_items, sender=self, dispatch_uid="gonghui.cases.sync_items")
+        inbox.provide(_deliver)
         surfaces.pages("desk", "cases/", "gonghui.cases.urls", order=30)
         surfaces.pages("m", "", "gonghui.cases.portal_urls", order=30)
         surfaces.api_router("gonghui.cases.api.router")
@@ -42,3 +43,9 @@ def _archive_entries(worker, user):
     return [ArchiveEntry(date=c.created_at, title=f"{c.item.name}（{c.number}）", status=c.state_label,
                          url=reverse("cases:detail", args=[c.number]))
             for c in worker_cases(user=user, worker=worker)[:50]]
+
+
+def _deliver(user, title: str, body: str):
+    from .models import Message
+
+    return Message.objects.create(recipient=user, title=title[:60], body=body)

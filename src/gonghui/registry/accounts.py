@@ -3,6 +3,7 @@ staff of the town decide pending bindings. Every write audited."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gonghui.accounts import sms_codes
-from gonghui.core import audit, idnumber, pii
+from gonghui.core import audit, idnumber, inbox, pii, sms
 from gonghui.orgs.models import Org, OrgKind
 from gonghui.orgs.scoping import in_scope
 
@@ -117,6 +118,17 @@ def bind(*, user, name: str, id_number: str, town_code: str = "", request=None) 
         return account
 
 
+def bindings_pending(*, actor, limit: int = 200) -> list[WorkerAccount]:
+    """The binding requests waiting in the actor's towns, oldest first. The clerk calls the applicants, so
+    their phone numbers are shown in full: each such list shown is audited."""
+    pending = list(WorkerAccount.objects.visible_to(actor, PERM_DECIDE).filter(status=BindingStatus.PENDING)
+                   .select_related("town", "user").order_by("created_at")[:limit])
+    if pending:
+        audit.record(actor=actor, action="registry.bindings_view", object_type="registry.workeraccount",
+                     summary=f"查看待审核绑定申请{len(pending)}条（含手机号）")
+    return pending
+
+
 def binding_approve(*, actor, account: WorkerAccount, enterprise: Enterprise, request=None) -> Worker:
     """Admit a new employee: create their registry record at ``enterprise`` and bind the account."""
     if not in_scope(actor, account.town.path, PERM_DECIDE) or not enterprise.org.path.startswith(account.town.path):
@@ -142,7 +154,15 @@ def binding_approve(*, actor, account: WorkerAccount, enterprise: Enterprise, re
         WorkerAccount.objects.filter(pk=account.pk).update(worker=worker)
         audit.record(actor=actor, action="worker.bind_approve", obj=worker, request=request,
                      summary=f"审核通过新职工绑定：{worker.name}（{enterprise.name}）")
+        _tell(account, "实名绑定已通过", f"您的实名绑定申请已通过审核（{enterprise.name}），现在可以在线申请服务了。")
     return worker
+
+
+def _tell(account: WorkerAccount, title: str, body: str) -> None:
+    """The worker hears of the decision: an in-app message, and a text after the transaction commits."""
+    inbox.deliver(account.user, title, body)
+    if account.user.username.isdigit():
+        sms.send_later(account.user.username, f"【{settings.PLATFORM_NAME}】{body}")
 
 
 def binding_refuse(*, actor, account: WorkerAccount, reason: str, request=None) -> None:
@@ -157,3 +177,5 @@ def binding_refuse(*, actor, account: WorkerAccount, reason: str, request=None) 
             raise ValidationError("该申请已处理。")
         audit.record(actor=actor, action="worker.bind_refuse", obj=account, request=request,
                      summary=f"不予通过绑定申请：{account.name}，原因：{reason.strip()[:100]}")
+        _tell(account, "实名绑定未通过", f"您的实名绑定申请未通过审核，原因：{reason.strip()[:100]}。"
+                                         f"如有疑问请联系{account.town.name}职工服务中心。")

@@ -23,7 +23,6 @@ from gonghui.web.actions import flash, step_up
 from . import accounts, archive, consents, selectors, services
 from .importing import template_xlsx
 from .models import (
-    BindingStatus,
     CorrectionRequest,
     CorrectionStatus,
     ImportKind,
@@ -234,8 +233,7 @@ def import_template(request, kind: str):
 @login_required
 def binding_list(request):
     """New employees waiting to be admitted to the registry, in the user's towns."""
-    pending = (WorkerAccount.objects.visible_to(request.user, accounts.PERM_DECIDE)
-               .filter(status=BindingStatus.PENDING).select_related("town", "user").order_by("created_at"))
+    pending = accounts.bindings_pending(actor=request.user)
     return render(request, "registry/binding_list.html", {
         "pending": pending,
         "enterprises": {a.pk: selectors.enterprise_list(user=request.user).filter(town=a.town)[:200]
@@ -251,7 +249,13 @@ def binding_decide(request, pk: int):
         raise Http404
     try:
         if request.POST.get("decision") == "approve":
-            enterprise = selectors.enterprise_get(user=request.user, pk=int(request.POST.get("enterprise") or 0))
+            chosen = request.POST.get("enterprise", "")
+            if not chosen.isdigit():
+                raise ValidationError({"enterprise": f"请先为{account.name}选择所在企业，再点“通过”。"})
+            try:
+                enterprise = selectors.enterprise_get(user=request.user, pk=int(chosen))
+            except Http404:
+                raise ValidationError({"enterprise": "所选企业不在您的管辖范围内，请重新选择。"}) from None
             worker = accounts.binding_approve(actor=request.user, account=account, enterprise=enterprise,
                                               request=request)
             messages.success(request, f"已通过：{worker.name}已加入职工档案（{enterprise.name}）。")
