@@ -91,9 +91,15 @@ def test_a_new_employee_waits_for_the_towns_staff(registry, staff, city, login):
     client = Client()
     register(client, "13912340003")
     asked = client.post("/m/bind/", {"name": "新员工", "id_number": number}).content.decode()
-    assert "请选择您所在的镇街" in asked
+    # an ordinary next step, not an error: what happens, how long it takes; what was typed is kept
+    assert "职工档案中暂时没有您的信息" in asked and "一般3个工作日内完成" in asked and "m-tip_error" not in asked
+    assert f'value="{number}"' in asked and 'name="town"' in asked
+    again = client.post("/m/bind/", {"name": "新员工", "id_number": number, "town": ""}).content.decode()
+    assert "请选择您所在的镇街。" in again and f'value="{number}"' in again and 'name="town"' in again
+    assert "为空" not in again and "请填写身份证号" not in again  # the number typed at the first step is kept
     client.post("/m/bind/", {"name": "新员工", "id_number": number, "town": "qingyang"})
-    assert "等待青阳街道总工会职工服务中心审核" in client.get("/m/me/").content.decode()
+    me = client.get("/m/me/").content.decode()
+    assert "等待青阳街道总工会职工服务中心审核，一般3个工作日内完成" in me and 'href="tel:' in me
     account = WorkerAccount.objects.get(name="新员工")
 
     meiling = login("meiling_staff")

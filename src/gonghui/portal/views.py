@@ -13,7 +13,7 @@ from django.urls import reverse_lazy
 
 from gonghui.core import navigation
 from gonghui.orgs import selectors
-from gonghui.orgs.models import CentreKind
+from gonghui.orgs.models import CentreKind, ServiceCentre
 from gonghui.registry import accounts as worker_accounts
 from gonghui.registry import consents
 from gonghui.registry.models import (
@@ -79,7 +79,10 @@ def me(request):
         worker = (Worker.objects.select_related("enterprise").filter(pk=account.worker_id).first())
     from gonghui.cases.selectors import unread_count
 
-    return render(request, "m/me.html", {"account": account, "worker": worker,
+    centre = (ServiceCentre.objects.filter(org=account.town, kind=CentreKind.TOWN).first()
+              if account is not None and account.status == BindingStatus.PENDING else None)
+    return render(request, "m/me.html", {"account": account, "worker": worker, "centre": centre,
+                                         "review_days": worker_accounts.BINDING_REVIEW_DAYS,
                                          "unread": unread_count(user=request.user) if worker else 0})
 
 
@@ -125,7 +128,7 @@ def bind(request):
     if account is not None and account.status != BindingStatus.REFUSED:
         return redirect("portal:me")
     context = {"errors": [], "towns": selectors.public_towns(), "values": request.POST, "need_town": False,
-               "refused": account}
+               "refused": account, "review_days": worker_accounts.BINDING_REVIEW_DAYS}
     if request.method == "POST":
         try:
             worker_accounts.bind(user=request.user, name=request.POST.get("name", ""),
@@ -133,8 +136,12 @@ def bind(request):
                                  town_code=request.POST.get("town", ""), request=request)
             return redirect("portal:me")
         except ValidationError as exc:
-            context["errors"] = _errors(exc)
-            context["need_town"] = hasattr(exc, "error_dict") and "town" in exc.error_dict
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {}
+            # not in the registry yet (a new employee): the ordinary next step, not an error — unless the
+            # worker already had the town selector and chose nothing
+            context["need_town"] = "town" in errors or "town" in request.POST
+            first_ask = set(errors) == {"town"} and "town" not in request.POST
+            context["errors"] = [] if first_ask else _errors(exc)
     return render(request, "m/bind.html", context)
 
 

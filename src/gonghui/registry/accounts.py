@@ -77,6 +77,9 @@ def reset_password(*, phone: str, code: str, password: str, request=None) -> Non
         audit.record(actor=user, action="auth.password_reset", obj=user, request=request, summary="短信找回密码")
 
 
+BINDING_REVIEW_DAYS = 3  # the town's centre decides a binding request within this many working days
+
+
 def bind(*, user, name: str, id_number: str, town_code: str = "", request=None) -> WorkerAccount:
     """Bind the signed-in worker to the registry record with this name and ID number, or file a pending
     binding for the staff of ``town_code`` when the number is not in the registry."""
@@ -109,7 +112,7 @@ def bind(*, user, name: str, id_number: str, town_code: str = "", request=None) 
             return account
         town = Org.objects.filter(code=town_code, kind=OrgKind.TOWN).first()
         if town is None:
-            raise ValidationError({"town": "档案中没有该身份证号，请选择您所在的镇街，由服务中心审核。"})
+            raise ValidationError({"town": "请选择您所在的镇街。"})
         account = WorkerAccount.objects.create(
             user=user, status=BindingStatus.PENDING, name=name, id_bidx=bidx, town=town,
             id_enc=pii.encrypt(person.value, field="id_number"))
