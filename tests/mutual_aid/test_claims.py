@@ -225,3 +225,15 @@ def test_an_approved_claims_page_shows_the_subsidy_in_words_not_a_stored_dict(ap
     assert "办理结果" not in page and "{'subsidy'" not in page and "'working'" not in page
     assert Case.objects.get(pk=case.pk).result == {}  # kept once: on the claim
     assert Claim.objects.get(case=case).subsidy == Decimal("1300.00")
+
+
+def test_each_amount_is_called_by_its_name_and_messages_read_as_one_sentence(filed, worker_user, item):
+    case = filed(submit=False, invoices=(("3505269800001", "12000", "9800"),))
+    client = _client(worker_user("王芳"))
+    page = client.get(f"/m/cases/{case.number}/").content.decode()
+    assert "医保范围内9800.00元" in page and "可补助" not in page  # 9,800 is the insured bill, not the subsidy
+    response = client.post(f"/m/mutual-aid/claims/{case.number}/invoices/",
+                           {"number": "12", "hospital": "晋江市医院", "issued_on": "2026-03-08", "amount": "100",
+                            "eligible": "200"}, follow=True)
+    text = response.content.decode()
+    assert "请填写发票号码（6至40位数字或字母）；医保范围内费用不能大于发票金额。" in text and "。；" not in text

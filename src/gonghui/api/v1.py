@@ -14,6 +14,7 @@ from ninja.security import django_auth
 
 from gonghui.core import surfaces
 from gonghui.core.errors import Conflict
+from gonghui.web.actions import joined
 from gonghui.web.api_auth import BearerToken
 
 api = NinjaAPI(
@@ -39,13 +40,13 @@ def not_found(request, exc):
 
 @api.exception_handler(Conflict)
 def conflict(request, exc):
-    return api.create_response(request, {"detail": "；".join(exc.messages), "code": "conflict"}, status=409)
+    return api.create_response(request, {"detail": joined(exc.messages), "code": "conflict"}, status=409)
 
 
 @api.exception_handler(ValidationError)
 def invalid(request, exc):
     detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return api.create_response(request, {"detail": "；".join(m for ms in detail.values() for m in ms),
+    return api.create_response(request, {"detail": joined(m for ms in detail.values() for m in ms),
                                          "code": "invalid", "fields": detail}, status=422)
 
 

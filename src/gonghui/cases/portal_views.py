@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST
 
-from gonghui.web.actions import field_errors, flash, form_result, perform
+from gonghui.web.actions import field_errors, flash, form_result, joined, perform
 from gonghui.web.downloads import inline_file
 
 from . import catalogue, selectors, services
@@ -130,7 +130,7 @@ def step(request, number: str, name: str):
     except ValidationError as exc:
         request.session[f"case_errors_{number}"] = field_errors(exc)
         forward = step.target not in case.workflow.closed_states
-        messages.error(request, f"还不能{step.label}，请按下方提示补齐。" if forward else "；".join(exc.messages))
+        messages.error(request, f"还不能{step.label}，请按下方提示补齐。" if forward else joined(exc.messages))
     except PermissionDenied as exc:
         flash(request, exc)
     return redirect("portal_cases:detail", number=number)

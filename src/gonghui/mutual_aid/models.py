@@ -183,9 +183,9 @@ class ClaimInvoice(models.Model):
     hospital = models.CharField("医院", max_length=60)
     issued_on = models.DateField("结算日期")
     amount = models.DecimalField("发票金额（元）", max_digits=10, decimal_places=2)
-    eligible = models.DecimalField("可补助金额（元）", max_digits=10, decimal_places=2,
+    eligible = models.DecimalField("医保范围内费用（元）", max_digits=10, decimal_places=2,
                                    help_text="医保范围内（或规则所指）的金额")
-    eligible_claimed = models.DecimalField("申请人填报的可补助金额", max_digits=10, decimal_places=2)
+    eligible_claimed = models.DecimalField("申请人填报的医保范围内费用", max_digits=10, decimal_places=2)
     correction_reason = models.CharField("审核更正理由", max_length=200, blank=True)
     reserved = models.BooleanField("已占用", default=False)
 

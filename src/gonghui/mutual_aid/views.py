@@ -81,7 +81,7 @@ def _invoice_post(request, case, back: str):
                            success="", then=back)
         return perform(request, lambda: services.invoice_correct(
             actor=request.user, invoice=invoice, eligible=post.get("eligible", ""), reason=post.get("reason", "")),
-            success="已更正可补助金额。", then=back)
+            success="已更正医保范围内费用。", then=back)
     return perform(request, lambda: services.invoice_add(
         actor=request.user, case=case, number=post.get("number", ""), hospital=post.get("hospital", ""),
         issued_on=post.get("issued_on", ""), amount=post.get("amount", ""), eligible=post.get("eligible", "")),

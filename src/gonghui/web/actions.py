@@ -15,9 +15,15 @@ def messages_of(exc) -> list[str]:
     return list(getattr(exc, "messages", [str(exc)]))
 
 
+def joined(texts) -> str:
+    """Several messages as one sentence: "甲。" and "乙。" → "甲；乙。" (never "。；")."""
+    parts = [t.strip().rstrip("。；;") for t in texts if t and t.strip()]
+    return "；".join(parts) + "。" if parts else ""
+
+
 def flash(request, exc) -> None:
     """A refused action's reasons, in Chinese, on the next page."""
-    messages.error(request, "；".join(messages_of(exc)))
+    messages.error(request, joined(messages_of(exc)))
 
 
 def field_errors(exc: ValidationError) -> dict:

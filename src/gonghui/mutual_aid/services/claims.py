@@ -56,9 +56,9 @@ def invoice_add(*, actor, case: Case, number: str, hospital: str, issued_on: str
         errors["issued_on"] = ["请填写结算日期（如2026-03-01）。"]
         day = None
     try:
-        total, part = _decimal(amount, "发票金额"), _decimal(eligible, "可补助金额")
+        total, part = _decimal(amount, "发票金额", "amount"), _decimal(eligible, "医保范围内费用", "eligible")
         if part > total:
-            errors["eligible"] = ["可补助金额不能大于发票金额。"]
+            errors["eligible"] = ["医保范围内费用不能大于发票金额。"]
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if errors:
@@ -113,18 +113,18 @@ def invoice_correct(*, actor, invoice: ClaimInvoice, eligible, reason: str) -> C
         raise PermissionDenied("您没有审核更正的权限。")
     if case.state not in (State.ACCEPTED, State.IN_REVIEW):
         raise cases.CaseConflict("只有受理后、核准前可以更正金额。")
-    value = _decimal(eligible, "可补助金额")
+    value = _decimal(eligible, "医保范围内费用", "eligible")
     if value > invoice.amount:
-        raise ValidationError({"eligible": "可补助金额不能大于发票金额。"})
+        raise ValidationError({"eligible": "医保范围内费用不能大于发票金额。"})
     if not (reason or "").strip():
         raise ValidationError({"reason": "请填写更正理由。"})
     with transaction.atomic():
         before = invoice.eligible
         ClaimInvoice.objects.filter(pk=invoice.pk).update(eligible=value, correction_reason=reason.strip()[:200])
-        cases.add_event(case, actor, "note", f"更正发票{invoice.number}可补助金额",
+        cases.add_event(case, actor, "note", f"更正发票{invoice.number}医保范围内费用",
                      text=f"{before} → {value}：{reason}", public=True)
         audit.record(actor=actor, action="mutual_aid.invoice_correct", obj=case,
-                     summary=f"{case.number} 发票{invoice.number}可补助金额{before}→{value}：{reason}"[:300])
+                     summary=f"{case.number} 发票{invoice.number}医保范围内费用{before}→{value}：{reason}"[:300])
     invoice.refresh_from_db()
     return invoice
 

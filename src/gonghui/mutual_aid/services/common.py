@@ -16,11 +16,13 @@ def _require(actor, perm: str, path: str, what: str) -> None:
         raise PermissionDenied(f"您没有{what}的权限。")
 
 
-def _decimal(raw, label: str) -> Decimal:
+def _decimal(raw, label: str, key: str = "") -> Decimal:
+    """An amount in yuan, or ValidationError keyed by the field (``key``) and worded by its ``label``."""
+    key = key or label
     try:
         value = Decimal(str(raw).replace(",", "").strip())
     except (InvalidOperation, ValueError):
-        raise ValidationError({label: f"{label}应为金额数字。"}) from None
+        raise ValidationError({key: f"{label}应为金额数字。"}) from None
     if not value.is_finite() or value < 0 or value > Decimal("10000000"):
-        raise ValidationError({label: f"{label}不是有效金额。"})
+        raise ValidationError({key: f"{label}不是有效金额。"})
     return value.quantize(Decimal("0.01"))
