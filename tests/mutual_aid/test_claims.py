@@ -180,6 +180,10 @@ def test_the_acceptance_form_pdf_reads_in_chinese_and_its_qr_opens_the_progress_
     reader = PdfReader(io.BytesIO(response.content))
     text = reader.pages[0].extract_text()
     assert "职工医疗互助报销受理单" in text and case.number in text and "王芳" in text
+    # what was received, and only that: five required scans, no pathology report (never uploaded)
+    flat = "".join(text.split())
+    assert "住院发票原件1份" in flat and "本人银行卡1份" in flat and "扫描件共5份" in flat
+    assert "病理报告" not in flat
     images = reader.pages[0].images
     assert images, "the QR code is embedded as an image"
     decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(images[0].data)))

@@ -37,12 +37,20 @@ def claim_acceptance_form(case, *, progress_url: str, actor=None) -> bytes:
 
     claim = Claim.objects.filter(case=case).select_related("product__plan_year").first()
     invoices = list(claim.invoices.all()) if claim else []
+    attachments = list(case.attachments.all())
+    # what was received, material by material, in the order of the materials list: never one not uploaded
+    counts: dict[str, int] = {}
+    for attachment in attachments:
+        counts[attachment.material] = counts.get(attachment.material, 0) + 1
+    names = {m["key"]: m["name"] for m in case.item.materials}
+    received = [(names[key], counts[key]) for key in names if key in counts]
+    received += [("其他材料", n) for key, n in counts.items() if key not in names]
     html = render_to_string("mutual_aid/claim_form.html", {
         "case": case, "claim": claim, "invoices": invoices,
         "total": sum(i.amount for i in invoices), "eligible_total": sum(i.eligible for i in invoices),
         "qr": "data:image/png;base64," + base64.b64encode(qr_png(progress_url)).decode(),
         "progress_url": progress_url, "printed_at": timezone.localtime(),
-        "attachments": list(case.attachments.all()), "materials": case.item.materials,
+        "attachments": attachments, "received": received,
     })
     data = HTML(string=html, base_url=None).write_pdf()
     audit.record(actor=actor, action="mutual_aid.print_form", obj=case,
