@@ -20,12 +20,12 @@ from .conftest import claim_form, verified
 
 
 def test_a_claim_is_checked_at_submit_all_at_once(filed, worker_user, women, people, item):
-    # 王芳 is in inpatient aid, not in the women's product
-    case = filed(submit=False, product="女职工特殊疾病互助", condition="子宫肌瘤剔除")
+    # 王芳 is in inpatient aid, not in the women's product: refused as soon as the form is saved, before any
+    # material is asked (it used to be at submission, after five photos)
     user = worker_user("王芳")
     with pytest.raises(ValidationError) as exc:
-        cases.transition(actor=user, case=case, name="submit")
-    assert exc.value.message_dict["product"] == ["您未参加2026年度女职工特殊疾病互助，不能申请。"]
+        cases.case_create(actor=user, item=item, data=claim_form(product="女职工特殊疾病互助", condition="子宫肌瘤剔除"))
+    assert exc.value.message_dict["product"] == ["您未参加女职工特殊疾病互助，不能申请。"]
     other = cases.case_create(actor=user, item=item, data=claim_form(discharged_on="2026-03-08"))
     services.invoice_add(actor=user, case=other, number="35052699999", hospital="晋江市医院",
                          issued_on="2025-12-30", amount="100", eligible="80")
@@ -53,9 +53,9 @@ def test_a_withdrawn_claim_frees_its_invoices(filed, worker_user):
 
 
 def test_a_lapsed_claim_is_refused(filed, worker_user, plan):
+    case = filed(submit=False)  # a draft begun before the deadline, submitted after it
     plan.claim_deadline = dt.date(2026, 3, 31)
     plan.save()
-    case = filed(submit=False)
     with pytest.raises(ValidationError, match="已于2026-03-31截止"):
         cases.transition(actor=worker_user("王芳"), case=case, name="submit")
 
@@ -241,3 +241,25 @@ def test_each_amount_is_called_by_its_name_and_messages_read_as_one_sentence(fil
                             "eligible": "200"}, follow=True)
     text = response.content.decode()
     assert "请填写发票号码（6至40位数字或字母）；医保范围内费用不能大于发票金额。" in text and "。；" not in text
+
+
+def test_only_what_the_worker_can_claim_is_offered(enrolled, worker_user, item, women, people):
+    """The women's product is not offered to a worker not enrolled in it; a worker enrolled in nothing is
+    told so before any form."""
+    from django.contrib.auth import get_user_model
+
+    from gonghui.registry.models import BindingStatus, WorkerAccount
+
+    page = _client(worker_user("李强")).get("/m/services/mutual_aid_claim/apply/").content.decode()
+    assert '<option value="住院医疗互助"' in page and "女职工特殊疾病互助" not in page and "特殊疾病病种" not in page
+    services._enrol_rows(women, [people["王芳"]], dt.date(2025, 12, 20), "roster")
+    page = _client(worker_user("王芳")).get("/m/services/mutual_aid_claim/apply/").content.decode()
+    assert '<option value="女职工特殊疾病互助"' in page and "特殊疾病病种" in page
+
+    from gonghui.mutual_aid.models import Enrolment
+
+    Enrolment.objects.filter(worker=people["张伟"]).delete()
+    page = _client(worker_user("张伟")).get("/m/services/mutual_aid_claim/apply/").content.decode()
+    assert 'data-testid="unavailable"' in page and "没有可以申请补助的医疗互助项目" in page and "<form method=\"post\"" not in page
+    assert get_user_model().objects.filter(username=people["张伟"].phone).exists()
+    assert WorkerAccount.objects.filter(worker=people["张伟"], status=BindingStatus.BOUND).exists()

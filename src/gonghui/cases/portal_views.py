@@ -55,6 +55,7 @@ def apply(request, code: str):
     if (response := _bound_or_redirect(request)) is not None:
         return response
     errors: dict = {}
+    worker = services.worker_of(request.user)
     if request.method == "POST":
         created = []
         response, errors = form_result(
@@ -62,8 +63,9 @@ def apply(request, code: str):
             success="申请表已保存，请上传材料后提交。", then=reverse("portal_cases:my_cases"))
         if response:
             return redirect("portal_cases:detail", number=created[0].number)
-    return render(request, "cases/m/form.html", {"item": item, "errors": errors,
-                                                 "values": request.POST if request.method == "POST" else {}})
+    return render(request, "cases/m/form.html", {
+        "item": item, "errors": errors, "values": request.POST if request.method == "POST" else {},
+        "fields": services.form_fields(item, worker), "unavailable": services.unavailable(item, worker)})
 
 
 @login_required(login_url=LOGIN)
@@ -106,8 +108,9 @@ def edit(request, number: str):
             success="申请表已保存。", then=reverse("portal_cases:detail", args=[number]))
         if response:
             return response
-    return render(request, "cases/m/form.html", {"item": case.item, "case": case, "errors": errors,
-                                                 "values": request.POST if request.method == "POST" else case.form})
+    return render(request, "cases/m/form.html", {
+        "item": case.item, "case": case, "errors": errors, "fields": services.form_fields(case.item, case.applicant),
+        "values": request.POST if request.method == "POST" else case.form})
 
 
 @login_required(login_url=LOGIN)

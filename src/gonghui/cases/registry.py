@@ -39,7 +39,12 @@ class Handler:
       of its own (``surface`` is ``"m"`` or ``"desk"``), or None;
     - ``actions(case, user, surface)`` returns extra links for the case page: ``[(label, url)]``;
     - ``result_rows(case)`` says what ``case.result`` holds, as the module words it: ``[(label, shown)]``
-      (the pages never print the stored dict itself).
+      (the pages never print the stored dict itself);
+    - ``form_fields(item, worker)`` the form as this worker sees it (e.g. only the products they may claim),
+      or None for the item's fields; ``unavailable(item, worker)`` why this worker cannot apply at all
+      (said before any form or material is asked), or ""; ``check_form(item, worker, form)`` refuses, with
+      ``ValidationError``, a form this worker cannot apply with — each time the form is saved, so that the
+      worker learns it before uploading materials.
     """
 
     def eligibility(self, case) -> None:
@@ -56,6 +61,15 @@ class Handler:
 
     def actions(self, case, user, surface: str) -> list[tuple[str, str]]:
         return []
+
+    def form_fields(self, item, worker) -> list[dict] | None:
+        return None
+
+    def unavailable(self, item, worker) -> str:
+        return ""
+
+    def check_form(self, item, worker, form: dict) -> None:
+        return None
 
     def result_rows(self, case) -> list[tuple[str, str]]:
         """By default only the amount a step recorded (``needs_amount``)."""

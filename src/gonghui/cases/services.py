@@ -162,6 +162,10 @@ def case_create(*, actor, item: ServiceItem, data: dict, worker: Worker | None =
             raise PermissionDenied("您没有为该职工代办的权限。")
         on_behalf = True
     form, secrets = catalogue.clean_form(item, data, require=False)
+    handler = registry.handler_for(item)
+    if reason := handler.unavailable(item, worker):
+        raise ValidationError(reason)
+    handler.check_form(item, worker, form)
     org = handling_org(item, worker)
     now = timezone.now()
     with transaction.atomic():  # submitted at once, or not created at all
@@ -185,6 +189,7 @@ def form_update(*, actor, case: Case, data: dict) -> Case:
     if not is_editable(case):
         raise CaseConflict(f"办件当前为“{state_label(case.state, case.item)}”，不能修改申请表。")
     form, secrets = catalogue.clean_form(case.item, data, require=False)
+    registry.handler_for(case.item).check_form(case.item, case.applicant, form)
     kept = case.secrets()
     for spec in case.item.fields:
         if spec["type"] in catalogue.SENSITIVE_TYPES and spec["key"] not in secrets and spec["key"] in kept:
@@ -323,6 +328,19 @@ def _check_amount(amount) -> str:
     if value is None or not value.is_finite() or value <= 0 or value >= Decimal("100000000"):
         raise ValidationError({"amount": "请填写金额（大于0的数字，单位：元）。"})
     return str(value.quantize(Decimal("0.01")))
+
+
+def form_fields(item, worker) -> list[dict]:
+    """The fields of ``item``'s form as ``worker`` sees them (the item's handler may narrow them)."""
+    if worker is None:
+        return item.fields
+    fields = registry.handler_for(item).form_fields(item, worker)
+    return item.fields if fields is None else fields
+
+
+def unavailable(item, worker) -> str:
+    """Why ``worker`` cannot apply for ``item`` at all, or ""."""
+    return registry.handler_for(item).unavailable(item, worker) if worker is not None else ""
 
 
 def time_limit(case: Case) -> tuple[int, str]:

@@ -110,6 +110,8 @@ def intake(request):
             return redirect("cases:detail", number=created[0].number)
     return render(request, "cases/intake.html", {
         "worker": worker, "item": item, "items": selectors.catalogue(on_behalf=True), "errors": errors,
+        "fields": services.form_fields(item, worker) if item else [],
+        "unavailable": services.unavailable(item, worker) if item else "",
         "values": request.POST if request.method == "POST" else {},
     })
 
@@ -160,6 +162,7 @@ def edit(request, number: str):
             return response
     return render(request, "cases/intake.html", {
         "worker": case.applicant, "item": case.item, "case": case, "errors": errors,
+        "fields": services.form_fields(case.item, case.applicant),
         "values": request.POST if request.method == "POST" else case.form,
     })
 

@@ -5,11 +5,13 @@ not in ``case.result`` as well; the claim's section of the case page)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+
 from gonghui.cases.models import State
 from gonghui.cases.registry import Handler
 from gonghui.cases.states import STANDARD, Transition
 
-from . import services
+from . import selectors, services
 
 CLAIM_WORKFLOW = STANDARD.extend(
     "mutual_aid_claim",
@@ -25,7 +27,36 @@ CLAIM_WORKFLOW = STANDARD.extend(
 )
 
 
+WOMEN_PRODUCT = "女职工特殊疾病互助"
+
+
 class ClaimHandler(Handler):
+    """Only what the worker can claim is offered, and said before any material is asked."""
+
+    def form_fields(self, item, worker) -> list[dict]:
+        products = selectors.claimable_products(worker)
+        fields = []
+        for spec in item.fields:
+            if spec["key"] == "product":
+                spec = {**spec, "choices": products}
+            elif spec["key"] == "condition" and WOMEN_PRODUCT not in products:
+                continue  # the special diseases are asked only of those enrolled in that product
+            fields.append(spec)
+        return fields
+
+    def unavailable(self, item, worker) -> str:
+        if selectors.claimable_products(worker):
+            return ""
+        return ("您目前没有可以申请补助的医疗互助项目（未参加，或该年度报销已截止）。"
+                "如已参加，请联系所在企业工会或镇街职工服务中心核实。")
+
+    def check_form(self, item, worker, form: dict) -> None:
+        product = form.get("product")
+        if product and product not in selectors.claimable_products(worker):
+            raise ValidationError({"product": f"您未参加{product}，不能申请。"})
+        if product == WOMEN_PRODUCT and not form.get("condition"):
+            raise ValidationError({"condition": "申请女职工特殊疾病互助，请选择所患病种。"})
+
     def eligibility(self, case) -> None:
         services.eligibility(case)
 

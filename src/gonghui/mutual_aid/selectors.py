@@ -86,3 +86,15 @@ def batch_get(*, user, pk) -> PaymentBatch:
     if batch is None:
         raise Http404("支付批次不存在或不在您的权限范围内")
     return batch
+
+
+def claimable_products(worker) -> list[str]:
+    """The names of the products ``worker`` is enrolled in for a plan year whose claims are still open
+    (its claim deadline not passed), in the products' order."""
+    today = timezone.localdate()
+    names: list[str] = []
+    for name in (Enrolment.objects.filter(worker=worker, product__plan_year__claim_deadline__gte=today)
+                 .order_by("product__order").values_list("product__name", flat=True)):
+        if name not in names:
+            names.append(name)
+    return names
