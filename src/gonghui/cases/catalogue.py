@@ -57,6 +57,8 @@ class Item:
     order: int = 100
     version: int = 1
     workflow: str = "standard"
+    # how often one worker may apply, as the guide states it: {"count": 1, "period": "year"} (a calendar year)
+    limit: dict = field(default_factory=dict)
 
 
 def declare(item: Item) -> None:
@@ -89,6 +91,13 @@ def check_declaration(item: Item) -> None:
         raise ValueError(f"{item.code}: field keys repeat")
     if len({m["key"] for m in item.materials}) != len(item.materials):
         raise ValueError(f"{item.code}: material keys repeat")
+    for spec in item.fields:
+        for other in spec.get("count_of", ()):
+            if other not in keys:
+                raise ValueError(f"{item.code}.{spec['key']}: count_of names the unknown field {other!r}")
+    if item.limit and (not isinstance(item.limit.get("count"), int) or item.limit["count"] < 1
+                       or item.limit.get("period", "year") != "year"):
+        raise ValueError(f"{item.code}: limit needs a positive count per year")
     for clock in item.clocks:
         if not isinstance(clock.get("days"), int) or clock["days"] < 1 or clock.get("unit", "working") not in (
                 "working", "calendar"):
@@ -222,6 +231,17 @@ def clean_form(item, data: dict, *, require: bool) -> tuple[dict, dict]:
             form[spec["key"]] = _masked(spec, value)
         else:
             form[spec["key"]] = value
+    for spec in item.fields:  # a number that counts what other fields list (passengers and their names)
+        if spec.get("count_of") and spec["key"] in form and spec["key"] not in errors:
+            for other in spec["count_of"]:
+                listed = secrets.get(other, form.get(other))
+                if listed in (None, "", []):
+                    continue
+                n = len(listed) if isinstance(listed, list) else len(_lines(str(listed)))
+                if n != form[spec["key"]]:
+                    label = next(f["label"] for f in item.fields if f["key"] == other)
+                    errors.setdefault(other, []).append(
+                        f"{spec['label']}为{form[spec['key']]}，但{label}填了{n}个，请核对。")
     if errors:
         raise ValidationError(errors)
     return form, secrets

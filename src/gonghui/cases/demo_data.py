@@ -82,6 +82,7 @@ def build_cases(staff_usernames=("qingyang_staff", "meiling_staff")) -> dict[str
     today = clocks.today()
     made = 0
     account_user, demo_worker_pk = None, None
+    ticketed: set[int] = set()
     for username in staff_usernames:
         staff = User.objects.get(username=username)
         town = staff.org
@@ -95,7 +96,11 @@ def build_cases(staff_usernames=("qingyang_staff", "meiling_staff")) -> dict[str
             for _ in range(count):
                 worker = workers[n % len(workers)]
                 n += 1
-                item = items["ticket_home" if n % 3 else "driving_exam"]
+                # a ticket home is once a year per worker (its guide); the demo worker keeps theirs to try
+                ticket = n % 3 and worker.pk not in ticketed and worker.pk != demo_worker_pk
+                item = items["ticket_home" if ticket else "driving_exam"]
+                if ticket:
+                    ticketed.add(worker.pk)
                 form = (_ticket_form if item.code == "ticket_home" else _exam_form)(rng, worker, today)
                 actor = account_user if worker.pk == demo_worker_pk else staff
                 with transaction.atomic():

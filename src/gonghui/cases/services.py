@@ -165,6 +165,7 @@ def case_create(*, actor, item: ServiceItem, data: dict, worker: Worker | None =
     handler = registry.handler_for(item)
     if reason := handler.unavailable(item, worker):
         raise ValidationError(reason)
+    _check_limit(item, worker)
     handler.check_form(item, worker, form)
     org = handling_org(item, worker)
     now = timezone.now()
@@ -315,7 +316,28 @@ def _check_submit(case: Case) -> None:
                 errors.setdefault(f"fix:{entry['key']}", []).append(f"请按补正要求{verb}{entry['label']}。")
     if errors:
         raise ValidationError(errors)
+    _check_limit(case.item, case.applicant, exclude=case.pk)
     registry.handler_for(case.item).eligibility(case)
+
+
+#: cases that do not count towards an item's limit: never sent, or ended without the service
+NOT_COUNTED = (State.DRAFT, State.WITHDRAWN, State.NOT_ACCEPTED, State.DENIED)
+
+
+def _check_limit(item, worker, *, exclude: int | None = None) -> None:
+    """The item's declared limit per worker and period (``Item.limit``), with the cases that use it up."""
+    declared = registry.declared().get(item.code)
+    limit = declared.limit if declared else {}
+    if not limit or worker is None:
+        return
+    year = timezone.localdate().year
+    used = (Case.objects.filter(item_id=item.pk, applicant=worker, created_at__year=year)
+            .exclude(state__in=limit.get("not_counted", NOT_COUNTED)).exclude(pk=exclude or 0)
+            .order_by("pk").values_list("number", flat=True))
+    used = list(used[:limit["count"] + 1])
+    if len(used) >= limit["count"]:
+        raise ValidationError(f"{item.name}每人每年限申请{limit['count']}次，您今年已申请（{'、'.join(used)}）。"
+                              "如有特殊情况，请联系所在镇街职工服务中心。")
 
 
 def _check_amount(amount) -> str:
