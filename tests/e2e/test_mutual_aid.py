@@ -39,7 +39,7 @@ def test_claim_review_payment_and_a_failed_transfer(phone, desktop, server, tmp_
     number = re.search(r"YLHZ-\d{4}-\d{6}", phone.get_by_test_id("case-head").inner_text()).group(0)
     phone.get_by_label("发票号码").fill("E2E0000001")
     phone.get_by_label("发票金额").fill("15000")
-    phone.get_by_label("医保内金额").fill("12000")
+    phone.get_by_label("医保范围内").fill("12000")
     phone.get_by_role("button", name="添加发票").click()
     expect(phone.get_by_test_id("invoices")).to_contain_text("E2E0000001")
     for i, material in enumerate(("住院发票原件", "医保结算单", "出院小结", "身份证（正反面）", "本人银行卡")):
