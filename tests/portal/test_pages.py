@@ -39,3 +39,19 @@ def test_me_requires_sign_in_and_shows_the_account(client, login, city):
     assert response.status_code == 302 and response["Location"].startswith("/m/login/")
     page = login("qingyang_staff").get(reverse("portal:me")).content.decode()
     assert "陈志强" in page
+
+
+def test_me_shows_the_phone_the_worker_signs_in_with(worker_user, people):
+    """我的 showed the registry's phone, which may differ from the one the worker signs in with."""
+    from django.test import Client
+
+    from gonghui.registry.models import Worker
+
+    user = worker_user("王芳")
+    Worker.objects.filter(pk=people["王芳"].pk).update(phone="13711112222")  # the registry has another number
+    client = Client()
+    client.force_login(user)
+    page = client.get("/m/me/").content.decode()
+    login = user.username
+    assert f"登录手机号：{login[:3]}****{login[-4:]}" in page
+    assert "职工档案中的联系电话为 137****2222" in page

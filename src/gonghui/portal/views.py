@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
 from gonghui.core import navigation
+from gonghui.core.pii import mask_phone
 from gonghui.orgs import selectors
 from gonghui.orgs.models import CentreKind, ServiceCentre
 from gonghui.registry import accounts as worker_accounts
@@ -81,7 +82,10 @@ def me(request):
 
     centre = (ServiceCentre.objects.filter(org=account.town, kind=CentreKind.TOWN).first()
               if account is not None and account.status == BindingStatus.PENDING else None)
+    login_phone = mask_phone(request.user.username) if request.user.username.isdigit() else ""
+    archive_phone = worker.phone_masked if worker is not None and worker.phone else ""
     return render(request, "m/me.html", {"account": account, "worker": worker, "centre": centre,
+                                         "login_phone": login_phone, "archive_phone": archive_phone,
                                          "review_days": worker_accounts.BINDING_REVIEW_DAYS,
                                          "unread": unread_count(user=request.user) if worker else 0})
 
