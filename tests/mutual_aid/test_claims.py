@@ -263,3 +263,18 @@ def test_only_what_the_worker_can_claim_is_offered(enrolled, worker_user, item, 
     assert 'data-testid="unavailable"' in page and "没有可以申请补助的医疗互助项目" in page and "<form method=\"post\"" not in page
     assert get_user_model().objects.filter(username=people["张伟"].phone).exists()
     assert WorkerAccount.objects.filter(worker=people["张伟"], status=BindingStatus.BOUND).exists()
+
+
+def test_the_figures_page_shows_an_average_of_zero_days_and_says_none_alike(approved, finance, staff, plan):
+    """Claims paid the day they were submitted average 0 days, not "—"; an empty year says 暂无 throughout."""
+    case = approved("王芳")
+    verified_now = verified(finance)
+    batch = services.batch_create(actor=finance)
+    services.batch_approve(actor=finance, batch=batch, context=verified_now)
+    services.batch_export(actor=finance, batch=batch, context=verified_now)
+    services.batch_import_result(actor=finance, batch=PaymentBatch.objects.get(pk=batch.pk),
+                                 data=_result([[case.number, "成功", ""]]), filename="r.xlsx")
+    page = _client(staff["city_staff"]).get("/dash/mutual-aid/?year=2026").content.decode()
+    assert 'data-testid="average-days">0.0<' in page
+    empty = _client(staff["city_staff"]).get("/dash/mutual-aid/?year=2027").content.decode()
+    assert 'data-testid="average-days">暂无<' in empty and "—" not in empty and ">无<" not in empty
