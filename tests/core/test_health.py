@@ -59,3 +59,16 @@ def test_healthz_answers_503_when_the_sqlite_file_cannot_be_opened(tmp_path):
     assert status == 503
     assert body["database"]["vendor"] == "sqlite"
     assert body["database"]["reachable"] is False
+
+
+def test_ordinary_refusals_are_one_info_line_and_incidents_stay_for_crashes(client, staff, caplog):
+    """403s and 404s were logged as ERROR incidents with a traceback, burying the real ones."""
+    import logging
+
+    caplog.set_level(logging.INFO)
+    client.force_login(staff["qingyang_staff"])
+    assert client.get("/desk/cases/NO-SUCH-CASE/").status_code == 404
+    refused = [r for r in caplog.records if r.name == "gonghui.refused"]
+    assert [r.getMessage() for r in refused] == ["404 GET /desk/cases/NO-SUCH-CASE/"]
+    assert not refused[0].exc_info and refused[0].levelno == logging.INFO
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]

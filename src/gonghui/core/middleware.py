@@ -6,6 +6,7 @@ import logging
 import secrets
 
 log = logging.getLogger("gonghui.incident")
+refusals = logging.getLogger("gonghui.refused")
 
 
 class PrivateResponseMiddleware:
@@ -33,6 +34,14 @@ class IncidentMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+
+        if isinstance(exception, Http404 | PermissionDenied):
+            # an ordinary refusal (not found, not allowed): a line at INFO, no traceback, no incident
+            status = 404 if isinstance(exception, Http404) else 403
+            refusals.info("%s %s %s", status, request.method, request.path)
+            return None
         incident = secrets.token_hex(4).upper()
         request.incident_id = incident
         # the path only: a query string may hold personal data

@@ -8,7 +8,9 @@ in production put a reverse proxy (TLS) in front and set GONGHUI_PRODUCTION=1.
 import os
 import subprocess
 import sys
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
@@ -40,6 +42,9 @@ class Command(BaseCommand):
                               "--no-startup-delay"])
             # the case engine's daily job (deadline colours, digest), hourly: it is idempotent per day
             subprocess.Popen([sys.executable, "-m", "gonghui", "cases_daily", "--every", "3600"])
+        # outside production the static files come straight from the apps (WHITENOISE_USE_FINDERS); an empty
+        # STATIC_ROOT spares a new user whitenoise's "No directory at: staticfiles/" warning
+        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
         self.stdout.write(f"Gonghui serving at http://{host}:{port}/  (Ctrl-C stops)")
         self.stdout.flush()
         sys.stderr.flush()
