@@ -47,3 +47,10 @@ def test_the_passenger_count_matches_the_passengers_listed(ticket, worker_user, 
     form = ticket_form(people["王芳"], passengers="2", passenger_names="王芳、李强",
                        passenger_ids=f"{people['王芳'].id_number_clear()}\n{people['李强'].id_number_clear()}")
     assert services.case_create(actor=user, item=ticket, data=form).form["passengers"] == 2
+
+
+def test_passenger_names_are_names(ticket, worker_user, people):
+    form = ticket_form(people["王芳"], passenger_names="王芳<b>")
+    with pytest.raises(ValidationError) as exc:
+        services.case_create(actor=worker_user("王芳"), item=ticket, data=form)
+    assert exc.value.message_dict["passenger_names"] == ["乘车人姓名：姓名只能包含汉字、字母和间隔号“·”，2至30个字。"]

@@ -248,3 +248,13 @@ def test_a_refused_worker_gets_a_message_and_a_text(registry, login, django_capt
     message = Message.objects.get(recipient=account.user)
     assert message.title == "实名绑定未通过" and "企业未登记该员工" in message.body and "青阳街道" in message.body
     assert any("实名绑定申请未通过" in text for _, text in ConsoleSmsBackend.outbox[sent:])
+
+
+def test_a_name_with_emoji_or_markup_is_refused_at_binding(registry):
+    client = Client()
+    register(client, "13912340007")
+    body = "35058219960606205"
+    page = client.post("/m/bind/", {"name": "王小明😀<script>x</script>", "id_number": body + idnumber.check_char(body),
+                                    "town": "qingyang"}).content.decode()
+    assert "姓名只能包含汉字、字母和间隔号“·”，2至30个字。" in page and "<script>x" not in page
+    assert not WorkerAccount.objects.filter(user__username="13912340007").exists()

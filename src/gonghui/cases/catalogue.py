@@ -25,10 +25,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
-from gonghui.core import idnumber, pii
+from gonghui.core import idnumber, personnames, pii
 
 FIELD_TYPES = {
-    "text": "文本", "textarea": "多行文本", "number": "数字", "money": "金额", "date": "日期",
+    "text": "文本", "name": "姓名", "textarea": "多行文本", "number": "数字", "money": "金额", "date": "日期",
     "choice": "选项", "id_number": "身份证号", "phone": "手机号", "bank_card": "银行卡号",
 }
 SENSITIVE_TYPES = ("id_number", "bank_card")
@@ -174,6 +174,15 @@ def _clean_value(spec: dict, raw: str):
         if spec.get("future") and value < dt.date.today():
             raise ValidationError(f"{label}不能早于今天。")
         return value.isoformat()
+    if kind == "name":  # a person's name, or several (``multiple``), each checked as a name
+        values = _lines(raw) if spec.get("multiple") else [raw]
+        if spec.get("multiple") and len(values) > spec.get("max_items", 10):
+            raise ValidationError(f"{label}最多{spec.get('max_items', 10)}个。")
+        try:
+            names = [personnames.clean(v) for v in values]
+        except personnames.NameInvalid as exc:
+            raise ValidationError(f"{label}：{exc}。") from None
+        return "、".join(names)
     if kind == "choice":
         if raw not in spec["choices"]:
             raise ValidationError(f"请从列表中选择{label}。")

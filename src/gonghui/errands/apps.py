@@ -38,8 +38,8 @@ TICKET_HOME = {
          "choices": ["硬座", "二等座", "硬卧", "无座"]},
         {"key": "passengers", "label": "乘车人数", "type": "number", "required": True, "min": 1, "max": 5,
          "count_of": ["passenger_names", "passenger_ids"]},
-        {"key": "passenger_names", "label": "乘车人姓名", "type": "text", "required": True, "max_length": 60,
-         "help": "多人用顿号分隔，本人排第一"},
+        {"key": "passenger_names", "label": "乘车人姓名", "type": "name", "multiple": True, "max_items": 5,
+         "required": True, "help": "多人用顿号分隔，本人排第一"},
         {"key": "passenger_ids", "label": "乘车人身份证号", "type": "id_number", "required": True,
          "multiple": True, "max_items": 5, "help": "每行一个，顺序与姓名一致"},
         {"key": "contact_phone", "label": "联系电话", "type": "phone", "required": True},
@@ -49,7 +49,7 @@ TICKET_HOME = {
         {"key": "accept", "label": "受理时限", "days": 2},
         {"key": "finish", "label": "承诺办结时限", "days": 5},
     ],
-    "version": 3,
+    "version": 4,
     "limit": {"count": 1, "period": "year"},  # the guide: 每人每年限申请一次
     "templates": {
         "fulfilled": "您申请代购的返乡火车票（{number}）已购票成功，请凭身份证乘车。祝您旅途平安、新春快乐！",

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gonghui.accounts import sms_codes
-from gonghui.core import audit, idnumber, inbox, pii, sms
+from gonghui.core import audit, idnumber, inbox, personnames, pii, sms
 from gonghui.orgs.models import Org, OrgKind
 from gonghui.orgs.scoping import in_scope
 
@@ -85,9 +85,12 @@ def bind(*, user, name: str, id_number: str, town_code: str = "", request=None) 
     binding for the staff of ``town_code`` when the number is not in the registry."""
     if hasattr(user, "worker_account") and user.worker_account.status != BindingStatus.REFUSED:
         raise ValidationError("您的账号已提交过绑定。")
-    name = "".join(name.split())
-    if not name:
+    if not (name or "").strip():
         raise ValidationError({"name": "请填写姓名。"})
+    try:
+        name = personnames.clean(name)
+    except personnames.NameInvalid as exc:
+        raise ValidationError({"name": f"{exc}。"}) from None
     try:
         person = idnumber.parse(id_number)
     except idnumber.IdNumberError as exc:

@@ -25,7 +25,7 @@ from django.utils import timezone
 from stdnum.cn import uscc as uscc_validator
 from stdnum.exceptions import ValidationError as StdnumError
 
-from gonghui.core import idnumber, pii
+from gonghui.core import idnumber, personnames, pii
 from gonghui.core.bulk import insert_rows
 from gonghui.core.spreadsheets import FileRefused, Table, cell_date, cell_text, read_table
 from gonghui.orgs.models import Org, OrgKind
@@ -48,7 +48,6 @@ ENTERPRISE_REQUIRED = ["企业名称", "统一社会信用代码", "所属镇街
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 _PHONE_NOISE = re.compile(r"[\s\-()（）]+")
-_NAME = re.compile(r"^[\u3400-\u9fff\u00b7·A-Za-z\s]{2,30}$")
 
 
 class RowInvalid(ValueError):
@@ -332,11 +331,12 @@ class WorkerImporter(Importer):
         }
 
     def validate(self, values: dict) -> WorkerRecord:
-        name = re.sub(r"\s+", "", cell_text(values.get("姓名")))
-        if not name:
+        if not cell_text(values.get("姓名")).strip():
             raise RowInvalid("姓名", "姓名不能为空")
-        if not _NAME.match(name):
-            raise RowInvalid("姓名", "姓名应为2至30个汉字或字母")
+        try:
+            name = personnames.clean(cell_text(values.get("姓名")))
+        except personnames.NameInvalid as exc:
+            raise RowInvalid("姓名", str(exc)) from None
         raw_id = values.get("身份证号")
         if isinstance(raw_id, float) and raw_id > 1e14:
             raise RowInvalid("身份证号", "身份证号被Excel存成了数字，后几位已丢失；请把该列设为文本后重新填写")
