@@ -227,7 +227,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "desk:login"
 LOGIN_URL_PATH = "/desk/login/"
-LOGIN_REDIRECT_URL = "desk:home"
+LOGIN_REDIRECT_URL = "desk:start"  # staff land on their queue (desk.views.start)
 LOGOUT_REDIRECT_URL = "desk:login"
 # Idle sessions end after 30 minutes (the cookie's age is renewed on every request); any session after
 # 12 hours (accounts.security.SessionLifetimeMiddleware).

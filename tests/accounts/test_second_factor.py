@@ -59,7 +59,7 @@ def test_the_verify_page_refuses_redirects_to_other_sites(staff, second_factor):
     device = TOTPDevice.objects.create(user=staff["city_staff"], name="x", confirmed=True)
     code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
     response = client.post("/desk/2fa/verify/", {"code": code, "next": "https://evil.example/"})
-    assert response["Location"] == "/desk/"
+    assert response["Location"] == "/desk/start/"
 
 
 def test_finance_must_enrol_too(staff, city, grant):

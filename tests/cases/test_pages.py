@@ -188,3 +188,27 @@ def test_queue_pages_follow_the_queue_order_to_the_last_page(submitted, login, m
     api = client.get("/api/v1/cases?page_size=2&page=2").json()
     assert api["count"] == 5 and [c["number"] for c in api["items"]] == expected[2:4]
     assert api["items"][0]["applicant"] and api["items"][0]["item_name"] == cases[0].item.name
+
+
+def test_the_queue_finds_by_pinyin_shows_submission_and_exports(submitted, login):
+    import io
+
+    import openpyxl
+
+    from gonghui.core.models import AuditLog
+
+    wang, li = submitted("王芳"), submitted("李强")
+    clerk = login("qingyang_staff")
+    page = clerk.get("/desk/cases/?q=wf").content.decode()  # 王芳's initials
+    assert wang.number in page and li.number not in page
+    page = clerk.get("/desk/cases/?q=liqiang").content.decode()
+    assert li.number in page and wang.number not in page
+    assert "提交时间" in page and f"{wang.submitted_at.astimezone():%m-%d}" in page
+
+    response = clerk.get("/desk/cases/export.xlsx?q=wf")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("办件编号", "服务事项", "申请人") and [r[0] for r in rows[1:]] == [wang.number]
+    assert AuditLog.objects.filter(action="cases.queue_export", summary="导出办件队列1件").exists()
+    other = login("meiling_staff").get("/desk/cases/export.xlsx").content
+    assert list(openpyxl.load_workbook(io.BytesIO(other)).active.iter_rows(values_only=True))[1:] == []  # 梅岭's

@@ -19,11 +19,11 @@ def test_login_with_a_wrong_password_says_so_in_chinese(client, city):
     assert "请输入一个正确的" in response.content.decode()
 
 
-def test_staff_log_in_and_land_on_their_organisation(client, city):
+def test_staff_log_in_and_see_their_organisation(client, city):
     from gonghui.accounts.demo_accounts import DEMO_PASSWORD
 
-    response = client.post("/desk/login/", {"username": "qingyang_staff", "password": DEMO_PASSWORD},
-                           follow=True)
+    client.post("/desk/login/", {"username": "qingyang_staff", "password": DEMO_PASSWORD})
+    response = client.get("/desk/")  # the organisation tree (staff land on their queue: see below)
     page = response.content.decode()
     assert response.status_code == 200
     assert "青阳街道总工会" in page
@@ -135,3 +135,14 @@ def test_the_navigation_shows_only_what_the_role_may_open(login, city, staff, se
     assert ">审计日志</a>" in auditor_page
     for label in ("组织架构", "职工档案", "企业", "数据导入"):
         assert f">{label}</a>" not in auditor_page
+
+
+def test_staff_land_on_their_queue_and_administrators_on_the_tree(staff, client):
+    from gonghui.accounts.demo_accounts import DEMO_PASSWORD
+
+    response = client.post("/desk/login/", {"username": "qingyang_staff", "password": DEMO_PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == "/desk/cases/"
+    client.post("/desk/logout/")
+    other = client.post("/desk/login/", {"username": "admin", "password": DEMO_PASSWORD})
+    assert other["Location"] == "/desk/start/"
+    assert client.get("/desk/start/")["Location"] in ("/desk/", "/desk/2fa/setup/")

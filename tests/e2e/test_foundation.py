@@ -22,6 +22,8 @@ def nav(page, name):
 
 def test_town_staff_log_in_and_open_their_centres(desktop, server):
     log_in(desktop, server, "qingyang_staff")
+    expect(desktop).to_have_url(re.compile(r"/desk/cases/$"))  # staff land on their queue
+    nav(desktop, "组织架构")
     expect(desktop.get_by_role("heading", level=1)).to_have_text("青阳街道总工会")
     expect(desktop.get_by_test_id("current-user")).to_contain_text("陈志强")
     nav(desktop, "服务阵地")
@@ -36,6 +38,7 @@ def test_town_staff_log_in_and_open_their_centres(desktop, server):
 
 def test_city_staff_open_a_towns_centres(desktop, server):
     log_in(desktop, server, "city_staff")
+    nav(desktop, "组织架构")
     expect(desktop.get_by_role("heading", level=1)).to_have_text("晋江市总工会")
     desktop.get_by_test_id("children").get_by_role("link", name="梅岭街道总工会").click()
     expect(desktop.get_by_role("heading", level=1)).to_have_text("梅岭街道总工会")

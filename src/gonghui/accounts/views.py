@@ -13,9 +13,9 @@ from . import second_factor
 
 
 def _next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or "/desk/"
+    target = request.POST.get("next") or request.GET.get("next") or "/desk/start/"
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return "/desk/"
+        return "/desk/start/"
     return target
 
 

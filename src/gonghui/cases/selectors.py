@@ -116,8 +116,13 @@ def queue(*, user, item: str = "", state: str = OPEN, urgency: str = "", town: s
     if mine:
         cases = cases.filter(assigned_to=user)
     if q:
-        cases = cases.filter(number__startswith=q.strip().upper()[:24]) | cases.filter(
-            applicant__name__startswith=q.strip()[:20])
+        from gonghui.registry.selectors import classify_query, worker_search
+
+        if classify_query(q)[0] == "pinyin":  # initials or full pinyin, as the worker search reads them
+            cases = cases.filter(applicant__in=worker_search(user=user, q=q).values("pk"))
+        else:
+            cases = cases.filter(number__startswith=q.strip().upper()[:24]) | cases.filter(
+                applicant__name__startswith=q.strip()[:20])
     return LatePage(cases, "item", "applicant", "org", "assigned_to")
 
 

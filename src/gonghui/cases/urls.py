@@ -6,6 +6,7 @@ app_name = "cases"
 
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("export.xlsx", views.queue_export, name="queue_export"),
     path("new/", views.intake, name="intake"),
     path("follow-ups/", views.follow_ups, name="follow_ups"),
     path("follow-ups/<int:pk>/close/", views.follow_up_close, name="follow_up_close"),

@@ -8,6 +8,7 @@ app_name = "desk"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("start/", views.start, name="start"),
     path("login/", views.DeskLoginView.as_view(), name="login"),
     path("logout/", views.DeskLogoutView.as_view(), name="logout"),
     path("password/", views.DeskPasswordChangeView.as_view(), name="password_change"),

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
 from gonghui.accounts import services as accounts_services
@@ -54,6 +54,15 @@ def _org_page(request, org):
         "children": children.get_page(request.GET.get("page")),
         "own_centres": selectors.centre_list(user=request.user).filter(org=org),
     })
+
+
+@login_required
+def start(request):
+    """Where staff land after signing in: their work — the case queue — if they handle cases; else the
+    organisation tree (the administrators)."""
+    if request.user.has_perm("cases.view_case"):
+        return redirect("cases:queue")
+    return redirect("desk:home")
 
 
 @login_required
