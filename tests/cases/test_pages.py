@@ -212,3 +212,25 @@ def test_the_queue_finds_by_pinyin_shows_submission_and_exports(submitted, login
     assert AuditLog.objects.filter(action="cases.queue_export", summary="导出办件队列1件").exists()
     other = login("meiling_staff").get("/desk/cases/export.xlsx").content
     assert list(openpyxl.load_workbook(io.BytesIO(other)).active.iter_rows(values_only=True))[1:] == []  # 梅岭's
+
+
+def test_a_form_is_prefilled_and_keeps_what_was_typed_after_an_error(client, worker_user, people, ticket):
+    """The platform fills in what it knows; a mistyped ID number is given back as typed (with two passengers
+    the worker retyped both), the field marked, never the stored masked value."""
+    user = worker_user("王芳")
+    client.force_login(user)
+    page = client.get("/m/services/ticket_home/apply/").content.decode()
+    assert 'value="王芳"' in page and f'value="{people["王芳"].phone}"' in page
+    own = people["王芳"].id_number_clear()
+    form = ticket_form(people["王芳"], passengers="2", passenger_names="王芳、李强",
+                       passenger_ids=f"{own}\n350582199001010010")  # the second one's check digit is wrong
+    page = client.post("/m/services/ticket_home/apply/", form).content.decode()
+    assert "weui-cell_warn" in page and f"{own}\n350582199001010010</textarea>" in page
+    fixed = {**form, "passenger_ids": f"{own}\n{people['李强'].id_number_clear()}"}
+    response = client.post("/m/services/ticket_home/apply/", fixed)
+    assert response.status_code == 302
+    number = response["Location"].rstrip("/").split("/")[-1]
+    edit = client.get(f"/m/cases/{number}/edit/").content.decode()
+    field = edit.split('name="passenger_ids"')[1][:300]
+    assert own not in edit and 'autocomplete="off"></textarea>' in field  # the stored numbers are not put back
+    assert "已填写：350582**********" in field  # only said, masked

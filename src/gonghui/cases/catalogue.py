@@ -92,6 +92,8 @@ def check_declaration(item: Item) -> None:
     if len({m["key"] for m in item.materials}) != len(item.materials):
         raise ValueError(f"{item.code}: material keys repeat")
     for spec in item.fields:
+        if spec.get("prefill") not in (None, "name", "phone", "enterprise"):
+            raise ValueError(f"{item.code}.{spec['key']}: prefill must be name, phone or enterprise")
         for other in spec.get("count_of", ()):
             if other not in keys:
                 raise ValueError(f"{item.code}.{spec['key']}: count_of names the unknown field {other!r}")

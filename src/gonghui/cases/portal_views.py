@@ -64,7 +64,8 @@ def apply(request, code: str):
         if response:
             return redirect("portal_cases:detail", number=created[0].number)
     return render(request, "cases/m/form.html", {
-        "item": item, "errors": errors, "values": request.POST if request.method == "POST" else {},
+        "item": item, "errors": errors, "typed": request.method == "POST",
+        "values": request.POST if request.method == "POST" else services.prefill(item, worker),
         "fields": services.form_fields(item, worker), "unavailable": services.unavailable(item, worker)})
 
 
@@ -110,7 +111,7 @@ def edit(request, number: str):
             return response
     return render(request, "cases/m/form.html", {
         "item": case.item, "case": case, "errors": errors, "fields": services.form_fields(case.item, case.applicant),
-        "values": request.POST if request.method == "POST" else case.form})
+        "values": request.POST if request.method == "POST" else case.form, "typed": request.method == "POST"})
 
 
 @login_required(login_url=LOGIN)

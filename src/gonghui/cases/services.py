@@ -360,6 +360,22 @@ def form_fields(item, worker) -> list[dict]:
     return item.fields if fields is None else fields
 
 
+def prefill(item, worker) -> dict:
+    """What the platform already knows of the applicant, put in a new form: their name in a name field, their
+    phone in a phone field, or what a field declares (``"prefill": "name" | "phone" | "enterprise"``). No ID
+    or bank number: those are typed (the page never shows them in clear)."""
+    if worker is None:
+        return {}
+    known = {"name": worker.name, "phone": worker.phone or "",
+             "enterprise": worker.enterprise.name if worker.enterprise_id else ""}
+    values = {}
+    for spec in item.fields:
+        source = spec.get("prefill") or {"name": "name", "phone": "phone"}.get(spec["type"])
+        if known.get(source):
+            values[spec["key"]] = known[source]
+    return values
+
+
 def unavailable(item, worker) -> str:
     """Why ``worker`` cannot apply for ``item`` at all, or ""."""
     return registry.handler_for(item).unavailable(item, worker) if worker is not None else ""

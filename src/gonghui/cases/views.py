@@ -127,7 +127,8 @@ def intake(request):
         "worker": worker, "item": item, "items": selectors.catalogue(on_behalf=True), "errors": errors,
         "fields": services.form_fields(item, worker) if item else [],
         "unavailable": services.unavailable(item, worker) if item else "",
-        "values": request.POST if request.method == "POST" else {},
+        "values": request.POST if request.method == "POST" else (services.prefill(item, worker) if item else {}),
+        "typed": request.method == "POST",
     })
 
 
@@ -178,7 +179,7 @@ def edit(request, number: str):
     return render(request, "cases/intake.html", {
         "worker": case.applicant, "item": case.item, "case": case, "errors": errors,
         "fields": services.form_fields(case.item, case.applicant),
-        "values": request.POST if request.method == "POST" else case.form,
+        "values": request.POST if request.method == "POST" else case.form, "typed": request.method == "POST",
     })
 
 

@@ -81,11 +81,13 @@ DRIVING_EXAM = {
     "fields": [
         {"key": "licence_class", "label": "准驾车型", "type": "choice", "required": True,
          "choices": ["D（普通三轮摩托车）", "E（普通二轮摩托车）"]},
-        {"key": "enterprise", "label": "所在企业", "type": "text", "required": True, "max_length": 60},
+        {"key": "enterprise", "label": "所在企业", "type": "text", "required": True, "max_length": 60,
+         "prefill": "enterprise"},
         {"key": "mobile", "label": "手机号", "type": "phone", "required": True},
         {"key": "preferred_date", "label": "希望考试日期", "type": "date", "required": False, "future": True},
         {"key": "remark", "label": "备注", "type": "textarea", "required": False, "max_length": 200},
     ],
+    "version": 2,
 }
 
 
