@@ -251,11 +251,11 @@ def world(staff, city):
     from gonghui.cases.models import ServiceItem
 
     case = cases.case_create(actor=staff["meiling_staff"], item=ServiceItem.objects.get(code="ticket_home"),
-                             worker=worker, data={})
+                             worker=worker, data={"from_station": "晋江站"})
     attachment = cases.attachment_add(actor=staff["meiling_staff"], case=case, material="other", name="scan.pdf",
                                       data=_pdf())
     rated = cases.case_create(actor=staff["meiling_staff"], item=ServiceItem.objects.get(code="ticket_home"),
-                              worker=worker, data={})
+                              worker=worker, data={"from_station": "晋江站"})
     rating = Rating.objects.create(case=rated, score=1, follow_up="open")
     from gonghui.mutual_aid.models import Product
 

@@ -15,9 +15,9 @@ from .conftest import pdf, png, ticket_form
 
 def test_numbers_are_readable_and_per_item_and_year(ticket, exam, worker_user, people):
     user = worker_user("王芳")
-    first = services.case_create(actor=user, item=ticket, data={})
-    second = services.case_create(actor=user, item=ticket, data={})
-    other = services.case_create(actor=user, item=exam, data={})
+    first = services.case_create(actor=user, item=ticket, data={"from_station": "晋江站"})
+    second = services.case_create(actor=user, item=ticket, data={"from_station": "晋江站"})
+    other = services.case_create(actor=user, item=exam, data={"enterprise": "晋江市青阳鞋业"})
     year = dt.date.today().year
     assert first.number == f"HXCP-{year}-000001"
     assert second.number == f"HXCP-{year}-000002"
@@ -25,7 +25,7 @@ def test_numbers_are_readable_and_per_item_and_year(ticket, exam, worker_user, p
 
 
 def test_the_town_of_the_applicant_handles_the_case(ticket, worker_user, people, city):
-    case = services.case_create(actor=worker_user("张伟"), item=ticket, data={})
+    case = services.case_create(actor=worker_user("张伟"), item=ticket, data={"from_station": "晋江站"})
     assert case.org == city["meiling"]
 
 
@@ -177,14 +177,14 @@ def test_staff_file_on_behalf_for_workers_of_their_subtree_only(ticket, staff, p
     services.transition(actor=clerk, case=case, name="submit")
     assert Case.objects.get(pk=case.pk).state == State.SUBMITTED
     with pytest.raises(PermissionDenied):
-        services.case_create(actor=clerk, item=ticket, worker=people["张伟"], data={})
+        services.case_create(actor=clerk, item=ticket, worker=people["张伟"], data={"from_station": "晋江站"})
 
 
 def test_an_item_closed_to_on_behalf_intake_refuses_it(ticket, staff, people):
     ticket.on_behalf = False
     ticket.save()
     with pytest.raises(ValidationError, match="不能代办"):
-        services.case_create(actor=staff["qingyang_staff"], item=ticket, worker=people["李强"], data={})
+        services.case_create(actor=staff["qingyang_staff"], item=ticket, worker=people["李强"], data={"from_station": "晋江站"})
 
 
 def test_a_worker_without_a_binding_cannot_apply(ticket, people):
@@ -192,7 +192,7 @@ def test_a_worker_without_a_binding_cannot_apply(ticket, people):
 
     user = get_user_model().objects.create_user("13999990000", password="x", must_change_password=False)
     with pytest.raises(PermissionDenied, match="实名绑定"):
-        services.case_create(actor=user, item=ticket, data={})
+        services.case_create(actor=user, item=ticket, data={"from_station": "晋江站"})
 
 
 def test_rating_and_a_poor_one_opens_a_follow_up(submitted, staff, worker_user):
@@ -288,3 +288,25 @@ def test_an_administrators_edits_survive_the_sync_but_a_new_declaration_version_
         catalogue.sync_items()
         ticket.refresh_from_db()
         assert ticket.field("note") and ticket.name == "春运返乡火车票代购"
+
+
+def test_an_empty_form_makes_no_draft_and_old_empty_drafts_are_purged(worker_user, ticket, client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from gonghui.cases.tasks import run_daily
+
+    user = worker_user("王芳")
+    client.force_login(user)
+    before = Case.objects.count()
+    page = client.post("/m/services/ticket_home/apply/", {}).content.decode()
+    assert "请先填写申请表，再进入下一步。" in page and Case.objects.count() == before
+    # an empty draft an earlier version left behind goes with the daily job; a draft with content stays
+    worker = services.worker_of(user)
+    empty = Case.objects.create(number="HXCP-2026-999999", item=ticket, applicant=worker, org=worker.org, form={},
+                                created_at=timezone.now() - dt.timedelta(days=2))
+    kept = services.case_create(actor=user, item=ticket, data={"from_station": "晋江站"})
+    Case.objects.filter(pk=kept.pk).update(created_at=timezone.now() - dt.timedelta(days=2))
+    assert run_daily()["empty_drafts_purged"] == 1
+    assert not Case.objects.filter(pk=empty.pk).exists() and Case.objects.filter(pk=kept.pk).exists()

@@ -162,6 +162,8 @@ def case_create(*, actor, item: ServiceItem, data: dict, worker: Worker | None =
             raise PermissionDenied("您没有为该职工代办的权限。")
         on_behalf = True
     form, secrets = catalogue.clean_form(item, data, require=False)
+    if not form and not secrets:  # an empty form makes no numbered draft to sit in 我的办件 and the archive
+        raise ValidationError("请先填写申请表，再进入下一步。")
     handler = registry.handler_for(item)
     if reason := handler.unavailable(item, worker):
         raise ValidationError(reason)
@@ -533,6 +535,26 @@ def extend_deadline(*, actor, case: Case, clock_key: str, days: int, reason: str
         _audit(actor, "extend", case, f"{clock.label}延长{days}{unit}至{clock.due_on}：{reason}")
         notify.notify_applicant(case, "extended", reason=reason, extra=days, unit=unit)
     return case
+
+
+EMPTY_DRAFT_DAYS = 1
+
+
+def empty_drafts_purge(on=None) -> int:
+    """Drafts left with nothing in them (no field, no material) for a day are removed (the daily job): a
+    number was only ever given to them by an earlier version that saved empty forms."""
+    import datetime as dt
+
+    before = timezone.now() - dt.timedelta(days=EMPTY_DRAFT_DAYS)
+    empty = (Case.objects.filter(state=State.DRAFT, form={}, form_secret__isnull=True, created_at__lt=before)
+             .filter(attachments__isnull=True))
+    ids = list(empty.values_list("pk", flat=True)[:10_000])
+    if ids:
+        with transaction.atomic():
+            Case.objects.filter(pk__in=ids).delete()
+            audit.record(actor=None, action="cases.empty_drafts_purge", object_type="cases.case",
+                         summary=f"清理空白草稿{len(ids)}件")
+    return len(ids)
 
 
 # --- exports ---------------------------------------------------------------------------------------

@@ -69,6 +69,9 @@ def run_daily(on: dt.date | None = None) -> dict[str, int]:
     counts = clocks.sweep(on)
     counts["messages"] = digest(on)
     counts["idempotency_keys_pruned"] = prune()
+    from .services import empty_drafts_purge
+
+    counts["empty_drafts_purged"] = empty_drafts_purge()
     return counts
 
 
