@@ -234,3 +234,19 @@ def test_a_form_is_prefilled_and_keeps_what_was_typed_after_an_error(client, wor
     field = edit.split('name="passenger_ids"')[1][:300]
     assert own not in edit and 'autocomplete="off"></textarea>' in field  # the stored numbers are not put back
     assert "已填写：350582**********" in field  # only said, masked
+
+
+def test_a_field_returned_for_fixing_needs_a_note_and_is_marked_in_the_workers_form(submitted, login, worker_user,
+                                                                                     client):
+    case = submitted("王芳")
+    clerk = login("qingyang_staff")
+    clerk.post(f"/desk/cases/{case.number}/step/accept/")
+    response = clerk.post(f"/desk/cases/{case.number}/step/return/", {"fix": ["field:seat"]}, follow=True)
+    assert "请说明“席别”需要怎样修改（申请人会看到这段说明）" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).state == State.ACCEPTED
+    clerk.post(f"/desk/cases/{case.number}/step/return/", {"fix": ["field:seat"], "note_field:seat": "二等座已售完，请改选硬卧"})
+    assert Case.objects.get(pk=case.pk).state == State.RETURNED
+    client.force_login(worker_user("王芳"))
+    form = client.get(f"/m/cases/{case.number}/edit/").content.decode()
+    assert 'data-testid="flagged-seat"' in form and "请修改：二等座已售完，请改选硬卧" in form
+    assert 'data-testid="flagged-from_station"' not in form

@@ -111,7 +111,8 @@ def edit(request, number: str):
             return response
     return render(request, "cases/m/form.html", {
         "item": case.item, "case": case, "errors": errors, "fields": services.form_fields(case.item, case.applicant),
-        "values": request.POST if request.method == "POST" else case.form, "typed": request.method == "POST"})
+        "values": request.POST if request.method == "POST" else case.form, "typed": request.method == "POST",
+        "flagged": services.flagged_fields(case)})
 
 
 @login_required(login_url=LOGIN)

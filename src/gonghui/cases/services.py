@@ -293,11 +293,19 @@ def _check_fix(case: Case, fix: dict | None) -> dict:
         if spec is None:
             raise ValidationError({"fix": f"补正清单中有不存在的项目：{key}。"})
         label = spec["name"] if kind == "material" else spec["label"]
+        if kind == "field" and not str(entry.get("note", "")).strip():
+            raise ValidationError({"fix": f"请说明“{label}”需要怎样修改（申请人会看到这段说明）。"})
         items.append({"type": kind, "key": key, "label": label, "note": str(entry.get("note", ""))[:200],
                       "done": False})
     if not items:
         raise ValidationError({"fix": "请勾选需要补正的材料或填写项（一次告知全部问题）。"})
     return {"items": items, "note": str(fix.get("note", ""))[:500]}
+
+
+def flagged_fields(case: Case) -> dict[str, str]:
+    """The fields staff asked to fix and not yet fixed, with their notes (the form marks them)."""
+    return {e["key"]: e.get("note", "") for e in (case.fix_list or {}).get("items", [])
+            if e["type"] == "field" and not e.get("done")}
 
 
 def _check_submit(case: Case) -> None:
