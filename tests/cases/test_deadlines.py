@@ -115,7 +115,7 @@ def test_the_daily_digest_tells_the_centre_and_its_parent_once_a_day(submitted, 
     submitted()
     assert tasks.run_daily(dt.date(2026, 3, 5))["messages"] >= 2
     for username in ("qingyang_staff", "city_staff"):
-        message = Message.objects.get(recipient=staff[username])
+        message = Message.objects.get(recipient=staff[username], title__startswith="办件到期提醒")
         assert "青阳街道" in message.body and "已超期1件" in message.body
     assert not Message.objects.filter(recipient=staff["meiling_staff"]).exists()
     assert tasks.run_daily(dt.date(2026, 3, 5))["messages"] == 0  # again the same day: nothing new

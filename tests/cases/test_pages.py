@@ -250,3 +250,40 @@ def test_a_field_returned_for_fixing_needs_a_note_and_is_marked_in_the_workers_f
     form = client.get(f"/m/cases/{case.number}/edit/").content.decode()
     assert 'data-testid="flagged-seat"' in form and "请修改：二等座已售完，请改选硬卧" in form
     assert 'data-testid="flagged-from_station"' not in form
+
+
+def test_staff_hear_of_new_and_resubmitted_cases_and_poor_ratings_with_unread_counts(submitted, login, staff,
+                                                                                     worker_user):
+    from gonghui.cases.models import Message
+    from gonghui.core.models import AuditLog
+
+    clerk = staff["qingyang_staff"]
+    case = submitted("王芳")
+    new = Message.objects.get(recipient=clerk, case=case)
+    assert new.title == "待受理的办件" and new.body == f"新提交：“返乡火车票代购”（{case.number}），申请人王芳，请及时受理。"
+    assert not Message.objects.filter(recipient=staff["meiling_staff"]).exists()  # not another town's
+    desk = login("qingyang_staff")
+    page = desk.get("/desk/cases/").content.decode()
+    assert 'data-testid="nav-badge-inbox">1<' in page
+
+    services.transition(actor=clerk, case=case, name="return",
+                        fix={"items": [{"type": "material", "key": "employment", "note": "看不清"}]})
+    user = worker_user("王芳")
+    services.attachment_add(actor=user, case=case, material="employment", name="e.png", data=png())
+    services.transition(actor=user, case=case, name="submit")
+    assert Message.objects.filter(recipient=clerk, body__startswith="补正后重新提交：").count() == 1
+
+    from django.test import Client
+
+    phone = Client()  # the worker's own browser (``desk`` is the clerk's)
+    phone.force_login(user)
+    page = phone.get("/m/cases/").content.decode()
+    assert 'data-testid="tab-badge-me">' in page  # the worker's unread messages on the tab bar
+    for step in ("accept", "approve", "fulfil"):
+        services.transition(actor=clerk, case=case, name=step)
+    services.rate(actor=user, case=case, score=1, comment="太慢了")
+    poor = Message.objects.filter(recipient=clerk, title="差评待回访").get()
+    assert "非常不满意，太慢了" in poor.body
+    follow_ups = desk.get("/desk/cases/follow-ups/").content.decode()
+    assert f'href="tel:{case.applicant.phone}"' in follow_ups
+    assert AuditLog.objects.filter(action="cases.phones_shown", actor=clerk).exists()

@@ -58,5 +58,22 @@ def notify_applicant(case, key: str, **context) -> Message | None:
     return message
 
 
+def notify_centre(case, key: str, **context) -> int:
+    """An in-app message to the staff who handle cases at the case's organisation (its centre): a new or
+    resubmitted case, a poor rating. Returns how many were written."""
+    from gonghui.accounts.models import RoleAssignment
+
+    from .services import time_limit
+
+    days, unit = time_limit(case)
+    context.setdefault("unit", unit)
+    title, body = render(case.item, key, number=case.number, days=days, applicant=case.applicant.name, **context)
+    users = set(RoleAssignment.objects.filter(org_id=case.org_id, role__permissions__codename="handle_case",
+                                              role__permissions__content_type__app_label="cases")
+                .values_list("user_id", flat=True))
+    Message.objects.bulk_create([Message(recipient_id=u, case=case, title=title, body=body) for u in sorted(users)])
+    return len(users)
+
+
 def notify_staff(user, *, title: str, body: str, case=None) -> Message:
     return Message.objects.create(recipient=user, case=case, title=title, body=body)

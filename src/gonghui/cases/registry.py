@@ -228,9 +228,10 @@ class Registry:
                 error(7, f"{where}: staff step {step.name!r} names no permission", workflow.code)
             if step.perm and known_perms is not None and step.perm not in known_perms:
                 error(7, f"{where}: step {step.name!r} needs the unknown permission {step.perm!r}", workflow.code)
-            if step.notify and step.notify not in workflow.messages:
-                error(8, f"{where}: step {step.name!r} sends the message {step.notify!r}, which no template defines",
-                      workflow.code)
+            for key in (step.notify, step.notify_staff):
+                if key and key not in workflow.messages:
+                    error(8, f"{where}: step {step.name!r} sends the message {key!r}, which no template defines",
+                          workflow.code)
         for key, (_title, body) in workflow.messages.items():
             _check_template(f"{where}.messages[{key}]", body, error)
 

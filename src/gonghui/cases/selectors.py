@@ -215,6 +215,11 @@ def unread_count(*, user) -> int:
     return Message.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
+def unread_badge(user) -> int:
+    """The navigation's badge: unread messages (the message_unread index answers it)."""
+    return unread_count(user=user)
+
+
 def queue_counts(*, user) -> dict[str, int]:
     """The workbench's figures: open cases by deadline colour, in the user's scope (one query)."""
     from django.db.models import Count

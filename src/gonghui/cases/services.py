@@ -471,6 +471,10 @@ def transition(*, actor, case: Case, name: str, reason: str = "", fix: dict | No
                   to_state=step.target, data={"result": result} if result else None)
         _audit(actor, f"transition.{name}", case, f"{step.label}：{workflow.label(source)} → "
                f"{workflow.label(step.target)}" + (f"，{reason}" if reason else ""))
+        if step.notify_staff:
+            resubmitted = source != workflow.initial and bool(case.fix_list)
+            notify.notify_centre(case, step.notify_staff, reason=reason,
+                                 note="补正后重新提交" if resubmitted else "新提交")
         if step.notify:
             notify.notify_applicant(case, step.notify, reason=reason, amount=amount or "",
                                     assignee=assignee.display_name if step.needs_assignee else "",
@@ -611,6 +615,9 @@ def rate(*, actor, case: Case, score: int, comment: str = "") -> Rating:
                                            follow_up=FollowUp.OPEN if score <= POOR_RATING else FollowUp.NONE)
             add_event(case, actor, EventKind.RATING, f"申请人评价：{rating.get_score_display()}",
                    text=rating.comment)
+            if rating.follow_up == FollowUp.OPEN:
+                said = f"，{rating.comment}" if rating.comment else ""
+                notify.notify_centre(case, "staff_poor_rating", reason=f"{rating.get_score_display()}{said}")
             _audit(actor, "rate", case, f"评价{rating.get_score_display()}")
     except IntegrityError:
         raise ValidationError("该办件已评价过。") from None
@@ -631,6 +638,14 @@ def follow_up_close(*, actor, rating: Rating, note: str) -> Rating:
         _audit(actor, "follow_up", rating.case, f"差评回访：{note}")
     rating.refresh_from_db()
     return rating
+
+
+def phones_shown(*, actor, what: str, count: int) -> None:
+    """Staff call the applicants of a list (poor ratings to follow up): their phones are shown in full, and
+    each such list shown is audited."""
+    if count:
+        audit.record(actor=actor, action="cases.phones_shown", object_type="registry.worker",
+                     summary=f"{what}：查看申请人手机号{count}个")
 
 
 def messages_mark_read(*, user, ids=None) -> int:

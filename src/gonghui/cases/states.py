@@ -46,6 +46,7 @@ UNIT_WORDS = {"working": "个工作日", "calendar": "日"}
 PLACEHOLDERS = {
     "item": "服务事项名称", "number": "办件编号", "reason": "原因", "fix": "补正内容", "days": "时限天数",
     "unit": "时限单位（个工作日/日）", "extra": "延长天数等附加数字", "amount": "金额", "assignee": "承办人",
+    "applicant": "申请人姓名", "note": "附注（如：补正后重新提交）",
 }
 
 
@@ -91,6 +92,7 @@ class Transition:
     needs_document: str = ""  # a material key: an attachment of it must be on the case
     title: str = ""  # the timeline's wording; the button's when empty
     notify: str = ""  # the message template sent to the applicant, if any
+    notify_staff: str = ""  # the message template sent to the handling centre's staff, if any
     style: str = "primary"
     stamp: str = ""  # the Case datetime field set when taking this step
     clocks: tuple = ()  # effects on the clocks, as {action: clock keys}; normalised to pairs
@@ -179,7 +181,7 @@ STANDARD = Workflow(
         # a first submission starts every clock of the item; a resubmission after completion resumes them
         Transition("submit", "提交申请", (State.DRAFT, State.RETURNED), State.SUBMITTED, by=APPLICANT, perm="",
                    title="提交申请", stamp="submitted_at", clocks={"start": EVERY_CLOCK, "resume": EVERY_CLOCK},
-                   done="申请已提交，请留意办理进度和短信通知。"),
+                   done="申请已提交，请留意办理进度和短信通知。", notify_staff="staff_submitted"),
         Transition("accept", "受理", (State.SUBMITTED,), State.ACCEPTED, title="已受理", notify="accepted",
                    style="success", stamp="accepted_at", clocks={"stop": "accept"}),
         Transition("return", "退回补正", (State.SUBMITTED, State.ACCEPTED, State.IN_REVIEW), State.RETURNED,
@@ -207,6 +209,9 @@ STANDARD = Workflow(
         "not_accepted": ("不予受理", "您申请的“{item}”（{number}）不予受理，原因：{reason}。"),
         "denied": ("未予核准", "您申请的“{item}”（{number}）未予核准，原因：{reason}。"),
         "extended": ("办理时限延长", "您申请的“{item}”（{number}）办理时限延长{extra}{unit}，理由：{reason}。"),
+        # to the handling centre's staff
+        "staff_submitted": ("待受理的办件", "{note}：“{item}”（{number}），申请人{applicant}，请及时受理。"),
+        "staff_poor_rating": ("差评待回访", "“{item}”（{number}）收到差评：{reason}。请尽快回访申请人。"),
     },
 )
 

@@ -263,6 +263,8 @@ def follow_ups(request):
     show_all = request.GET.get("all") == "1"
     page = Paginator(selectors.follow_ups(user=request.user, open_only=not show_all), PAGE_SIZE).get_page(
         request.GET.get("page"))
+    services.phones_shown(actor=request.user, what="差评回访",
+                          count=sum(1 for r in page if r.follow_up == "open" and r.case.applicant.phone))
     return render(request, "cases/follow_ups.html", {"page": page, "show_all": show_all})
 
 

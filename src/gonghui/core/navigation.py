@@ -22,18 +22,27 @@ class NavEntry:
     description: str = ""
     permission: str = ""  # shown only to users holding it
     tab: bool = True  # /m/: in the bottom tab bar (False: only on the home page's grid of services)
+    badge: str = ""  # dotted path of ``(user) -> int``: a count shown on the entry (e.g. unread messages)
+
+    def badge_for(self, user) -> int:
+        if not self.badge or user is None or not user.is_authenticated:
+            return 0
+        from django.utils.module_loading import import_string
+
+        return import_string(self.badge)(user)
 
 
 _entries: dict[str, dict[str, NavEntry]] = {surface: {} for surface in SURFACES}
 
 
 def register(surface: str, key: str, label: str, url_name: str, *, icon: str = "", order: int = 100,
-             description: str = "", permission: str = "", tab: bool = True) -> None:
+             description: str = "", permission: str = "", tab: bool = True, badge: str = "") -> None:
     if surface not in _entries:
         raise ValueError(f"unknown surface {surface!r}")
     if key in _entries[surface] and _entries[surface][key].url_name != url_name:
         raise ValueError(f"navigation key {key!r} registered twice on {surface}")
-    _entries[surface][key] = NavEntry(surface, key, label, url_name, icon, order, description, permission, tab)
+    _entries[surface][key] = NavEntry(surface, key, label, url_name, icon, order, description, permission, tab,
+                                      badge)
 
 
 def entries(surface: str, user=None) -> list[NavEntry]:

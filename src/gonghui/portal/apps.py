@@ -15,4 +15,5 @@ class PortalConfig(AppConfig):
         navigation.register("m", "home", "首页", "portal:home", icon="⌂", order=10)
         navigation.register("m", "centres", "服务站点", "portal:centre_list", icon="⚑", order=20,
                             description="就近找职工服务中心(站)")
-        navigation.register("m", "me", "我的", "portal:me", icon="☺", order=90)
+        navigation.register("m", "me", "我的", "portal:me", icon="☺", order=90,
+                            badge="gonghui.cases.selectors.unread_badge")
