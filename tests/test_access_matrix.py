@@ -133,6 +133,9 @@ RULES = {
     "api-v1:get_import": Scoped(api_target(ImportJob, "job_id")),
     "api-v1:confirm_import": Scoped(api_target(ImportJob, "job_id"), method="post"),
     "portal:home": PUBLIC,
+    "portal:manifest": PUBLIC,
+    "portal:service_worker": PUBLIC,
+    "portal:offline": PUBLIC,
     "portal:centre_list": PUBLIC,
     "portal:centre_detail": Scoped(meiling(ServiceCentre)),  # public information: see PUBLIC_OBJECTS
     "portal:login": PUBLIC,

@@ -119,3 +119,16 @@ def desktop(browser, request):
 @pytest.fixture
 def phone(browser, request):
     yield from _page(browser, request, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+
+
+WECHAT_UA = ("Mozilla/5.0 (Linux; Android 13; V2145A Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like "
+             "Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160117 MMWEBSDK/20240404 "
+             "MicroMessenger/8.0.49")
+
+
+@pytest.fixture
+def wechat(browser, request):
+    """WeChat's in-app browser on a common Android phone: its user agent and its viewport (the page area
+    under WeChat's own title bar)."""
+    yield from _page(browser, request, {"width": 393, "height": 727}, user_agent=WECHAT_UA, is_mobile=True,
+                     has_touch=True, device_scale_factor=2.75)

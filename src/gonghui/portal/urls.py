@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import app_shell, views
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("manifest.webmanifest", app_shell.manifest, name="manifest"),
+    path("sw.js", app_shell.service_worker, name="service_worker"),
+    path("offline/", app_shell.offline, name="offline"),
     path("centres/", views.centre_list, name="centre_list"),
     path("centres/<int:pk>/", views.centre_detail, name="centre_detail"),
     path("login/", views.PortalLoginView.as_view(), name="login"),

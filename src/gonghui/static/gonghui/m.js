@@ -17,3 +17,9 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+// An app on the home screen: the service worker keeps the shell and shows an offline page (portal/app_shell.py)
+if ("serviceWorker" in navigator && window.isSecureContext) {
+  window.addEventListener("load", function () {
+    navigator.serviceWorker.register("/m/sw.js", { scope: "/m/" }).catch(function () {});
+  });
+}
