@@ -301,6 +301,10 @@ STORAGES = {
         )
     },
 }
+# Separation of duties for payments: the officer who gathered a batch may not approve it, unless this is
+# allowed (a centre with one finance officer; the demo has one). On by default outside production only.
+PAYMENT_ONE_PERSON_MAY_GATHER_AND_APPROVE = os.environ.get(
+    "GONGHUI_PAYMENT_ONE_PERSON", "0" if PRODUCTION else "1") == "1"
 ATTACHMENT_MAX_BYTES = int(float(os.environ.get("GONGHUI_ATTACHMENT_MAX_MB", "10")) * 1024 * 1024)
 
 # Outside production whitenoise serves straight from the apps' static folders, so the demo and the tests

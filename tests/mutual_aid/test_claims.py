@@ -7,7 +7,7 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from gonghui.cases import services as cases
 from gonghui.cases.models import Case, Message, State
@@ -118,7 +118,9 @@ def test_payment_batch_bank_file_result_and_a_failed_row_corrected(approved, fin
     assert name == f"{batch.number}.xlsx"
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("收款人姓名", "开户行", "收款账号", "金额（元）", "业务参考号", "用途")
-    assert ("王芳", "中国农业银行晋江支行", "6228480012345678901", "1300.00", paid_case.number, "医疗互助补助金") in rows
+    # the account is text (all its digits kept), the amount a number the bank's import can add up
+    assert ("王芳", "中国农业银行晋江支行", "6228480012345678901", 1300, paid_case.number, "医疗互助补助金") in rows
+    assert all(isinstance(row[3], int | float) for row in rows[1:])
     result = _result([[paid_case.number, "成功", ""], [failed_case.number, "失败", "户名与账号不符"]])
     with django_capture_on_commit_callbacks(execute=True):
         counts = services.batch_import_result(actor=finance, batch=PaymentBatch.objects.get(pk=batch.pk),
@@ -278,3 +280,40 @@ def test_the_figures_page_shows_an_average_of_zero_days_and_says_none_alike(appr
     assert 'data-testid="average-days">0.0<' in page
     empty = _client(staff["city_staff"]).get("/dash/mutual-aid/?year=2027").content.decode()
     assert 'data-testid="average-days">暂无<' in empty and "—" not in empty and ">无<" not in empty
+
+
+def test_finance_chooses_the_claims_of_a_batch_and_approves_with_a_fresh_code(approved, finance, staff, grant,
+                                                                                second_factor, settings):
+    from django.test import Client
+    from django_otp.oath import totp
+
+    approved("王芳")
+    li = approved("李强", invoices=(("F00001", "8000", "6000"),))
+    officer = Client()
+    officer.force_login(finance)
+    device = second_factor(officer, finance)
+    page = officer.get("/desk/mutual-aid/payments/").content.decode()
+    assert page.count('name="claims"') == 2 and page.count(" checked ") == 2  # all ticked by default
+    ids = {c.case_id: c.pk for c in Claim.objects.all()}
+    officer.post("/desk/mutual-aid/payments/", {"claims": [ids[li.pk]]})  # only 李强's this time
+    batch = PaymentBatch.objects.get()
+    assert [line.claim.case_id for line in batch.lines.all()] == [li.pk]
+    page = officer.get(f"/desk/mutual-aid/payments/{batch.pk}/").content.decode()
+    assert f"确认审批支付批次{batch.number}：共1笔，合计780.00元？" in page
+
+    # the officer who gathered it may not approve it where duties are separated (production's default)
+    settings.PAYMENT_ONE_PERSON_MAY_GATHER_AND_APPROVE = False
+    with pytest.raises(PermissionDenied, match="另一位财务人员审批"):
+        services.batch_approve(actor=finance, batch=batch, context=verified(finance))
+    settings.PAYMENT_ONE_PERSON_MAY_GATHER_AND_APPROVE = True
+    # a fresh code is asked every time, even just after the sign-in's (an old or wrong one is refused)
+    response = officer.post(f"/desk/mutual-aid/payments/{batch.pk}/approve/", {"code": "000000"}, follow=True)
+    assert "动态验证码不正确" in response.content.decode()
+    assert PaymentBatch.objects.get(pk=batch.pk).state == "draft"
+    device.refresh_from_db()
+    device.last_t = -1  # the next step's code, as the authenticator shows it half a minute later
+    device.save()
+    device.throttle_reset()
+    code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+    officer.post(f"/desk/mutual-aid/payments/{batch.pk}/approve/", {"code": code})
+    assert PaymentBatch.objects.get(pk=batch.pk).state == "approved"

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gonghui.orgs.models import Org
-from gonghui.orgs.scoping import scope_path
+from gonghui.orgs.selectors import towns_for
 from gonghui.registry.selectors import worker_get
 from gonghui.web import downloads
 from gonghui.web.actions import flash, form_result, perform
@@ -52,10 +52,7 @@ def _require_view(request) -> None:
 
 
 def _towns(user) -> list[Org]:
-    top = scope_path(user)
-    if top is None:
-        return []
-    return list(Org.objects.filter(path__startswith=top, depth=2).order_by("path")) if len(top) <= Org.steplen else []
+    return towns_for(user=user)
 
 
 def _queue_filters(request) -> dict:

@@ -13,12 +13,14 @@ HEADERS = ["收款人姓名", "开户行", "收款账号", "金额（元）", "�
 
 
 def _rows(batch, lines):
-    return [[line.payee, line.bank_name, line.account_clear(), f"{line.amount:.2f}", line.claim.case.number,
+    return [[line.payee, line.bank_name, line.account_clear(), line.amount, line.claim.case.number,
              "医疗互助补助金"] for line in lines]
 
 
 def generic_xlsx(batch, lines):
-    data = write_xlsx(HEADERS, _rows(batch, lines), sheet="代发明细", text_columns=[2, 3, 4],
+    # the account and the reference are text (Excel keeps 15 digits of a number); the amount is a number
+    rows = [[*row[:3], float(row[3]), *row[4:]] for row in _rows(batch, lines)]
+    data = write_xlsx(HEADERS, rows, sheet="代发明细", text_columns=[2, 4],
                       widths={0: 12, 1: 28, 2: 26, 3: 12, 4: 22, 5: 16})
     return data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
 
@@ -28,6 +30,7 @@ def generic_csv(batch, lines):
     writer = csv.writer(out)
     writer.writerow(HEADERS)
     for row in _rows(batch, lines):
+        row[3] = f"{row[3]:.2f}"
         writer.writerow([f"'{cell}" if str(cell)[:1] in "=+-@" else cell for cell in row])
     return out.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8", "csv"
 

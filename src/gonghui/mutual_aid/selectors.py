@@ -12,12 +12,19 @@ from .models import PERM_PAY, Claim, ClaimInvoice, Contribution, Enrolment, Line
 VIEW = "cases.view_case"
 
 
-def payable(*, user):
-    """Approved claims in the user's scope not in a pending or paid line and with no payment problem."""
-    return (Claim.objects.filter(case__in=Case.objects.visible_to(user, PERM_PAY).values("pk"),
-                                 case__state=State.APPROVED, payment_problem="")
-            .exclude(payment_lines__status__in=[LineStatus.PENDING, LineStatus.PAID])
-            .select_related("case", "case__applicant"))
+def payable(*, user, town=None, approved_from=None, approved_to=None):
+    """Approved claims in the user's scope not in a pending or paid line and with no payment problem;
+    narrowed to a town (an ``Org``) and to the days they were approved on, when given."""
+    cases = Case.objects.visible_to(user, PERM_PAY)
+    if town is not None:
+        cases = cases.within(town.path)
+    claims = Claim.objects.filter(case__in=cases.values("pk"), case__state=State.APPROVED, payment_problem="")
+    if approved_from:
+        claims = claims.filter(case__decided_at__date__gte=approved_from)
+    if approved_to:
+        claims = claims.filter(case__decided_at__date__lte=approved_to)
+    return (claims.exclude(payment_lines__status__in=[LineStatus.PENDING, LineStatus.PAID])
+            .select_related("case", "case__applicant", "case__org").order_by("case__decided_at", "pk"))
 
 
 def plan_year_get(year: str = "") -> PlanYear:

@@ -21,6 +21,7 @@ from gonghui.accounts import second_factor
 from gonghui.cases import selectors as case_selectors
 from gonghui.cases import services as cases
 from gonghui.cases.models import State
+from gonghui.orgs.selectors import towns_for
 from gonghui.web.actions import flash, perform, step_up
 from gonghui.web.downloads import XLSX
 from gonghui.web.downloads import download as _download
@@ -202,21 +203,52 @@ def _require_pay(request):
         raise PermissionDenied("您没有补助金支付的权限。")
 
 
+PAYABLE_SHOWN = 500
+
+
+def _payable_filters(request) -> dict:
+    import datetime as dt
+
+    def day(key):
+        try:
+            return dt.date.fromisoformat(request.GET.get(key, ""))
+        except ValueError:
+            return None
+
+    town_id = request.GET.get("town", "")
+    town = next((t for t in _towns(request.user) if str(t.pk) == town_id), None)
+    return {"town": town, "approved_from": day("from"), "approved_to": day("to")}
+
+
+def _towns(user):
+    return towns_for(user=user)
+
+
 @login_required
 def batches(request):
+    """Finance chooses the approved claims of a batch: all of them by default, or narrowed by town and by the
+    days they were approved on, any unticked."""
     _require_pay(request)
+    filters = _payable_filters(request)
     if request.method == "POST":
         try:
-            batch = services.batch_create(actor=request.user)
+            chosen = {int(pk) for pk in request.POST.getlist("claims") if pk.isdigit()}
+            if not chosen:
+                raise ValidationError("请勾选要支付的报销申请。")
+            claims = [c for c in selectors.payable(user=request.user) if c.pk in chosen]
+            batch = services.batch_create(actor=request.user, claims=claims)
             messages.success(request, f"已生成支付批次{batch.number}：{batch.count}笔，{batch.total}元。")
             return redirect("mutual_aid:batch", pk=batch.pk)
         except (ValidationError, PermissionDenied) as exc:
             flash(request, exc)
-        return redirect("mutual_aid:batches")
-    payable = selectors.payable(user=request.user)
+        return redirect(request.get_full_path())
+    payable = selectors.payable(user=request.user, **filters)
+    shown = list(payable[:PAYABLE_SHOWN])
     return render(request, "mutual_aid/batches.html", {
-        "batches": selectors.batches(user=request.user)[:100],
-        "payable_count": payable.count(), "payable_total": sum((c.subsidy for c in payable), Decimal("0")),
+        "batches": selectors.batches(user=request.user)[:100], "claims": shown, "filters": filters,
+        "towns": _towns(request.user), "payable_count": payable.count(),
+        "payable_total": sum((c.subsidy for c in payable), Decimal("0")), "more": payable.count() > len(shown),
+        "query": request.GET.urlencode(),
     })
 
 
@@ -235,7 +267,13 @@ def batch(request, pk: int):
 @login_required
 @require_POST
 def batch_approve(request, pk: int):
+    """Approving always asks for a fresh code on the page (never the five minutes of an earlier one)."""
     batch = _batch(request, pk)
+    if not second_factor.has_device(request.user):
+        return redirect("desk:2fa_setup")
+    if not second_factor.verify(request=request, code=request.POST.get("code", "")):
+        messages.error(request, "动态验证码不正确或已使用，请输入验证器上的新验证码。")
+        return redirect("mutual_aid:batch", pk=pk)
     try:
         services.batch_approve(actor=request.user, batch=batch)
         messages.success(request, f"批次{batch.number}已审批。")

@@ -95,3 +95,13 @@ def public_centre_list(*, town_code: str | None = None):
 
 def public_towns() -> QuerySet[Org]:
     return Org.objects.towns().only("pk", "code", "name", "short_name", "path")
+
+
+def towns_for(*, user) -> list[Org]:
+    """The towns a city-level user may narrow a list to (none for a town's own staff)."""
+    from .scoping import scope_path
+
+    top = scope_path(user)
+    if top is None or len(top) > Org.steplen:
+        return []
+    return list(Org.objects.filter(path__startswith=top, depth=2).order_by("path"))

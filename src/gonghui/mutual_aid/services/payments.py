@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -76,6 +77,8 @@ def batch_approve(*, actor, batch: PaymentBatch, context: Context | None = None)
     """Approve a batch for payment: finance with the second factor passed in the last five minutes (in the
     current context — the web request, the API call, the task — or the one given)."""
     _require(actor, PERM_PAY, batch.org.path, "审批支付批次")
+    if batch.created_by_id == actor.pk and not settings.PAYMENT_ONE_PERSON_MAY_GATHER_AND_APPROVE:
+        raise PermissionDenied("支付批次须由另一位财务人员审批（生成与审批分离）。")
     second_factor.require_recent(None, "审批支付批次", context=context)
     with transaction.atomic():
         if not PaymentBatch.objects.filter(pk=batch.pk, state=BatchState.DRAFT).update(

@@ -9,3 +9,10 @@ document.addEventListener("change", function (event) {
     }
   }
 });
+// A form that asks before it is sent (e.g. approving a payment batch: its count and total)
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+  }
+});
