@@ -160,6 +160,7 @@ RULES = {
     "cases:assign": Scoped(case_target(), method="post", data={"assignee": ""}),
     "cases:extend": Scoped(case_target(), method="post", data={"clock": "finish", "days": "3", "reason": "x"}),
     "cases:file": Scoped(case_target(pk=Attachment)),
+    "cases:reveal": Scoped(case_target(key="passenger_ids"), method="post"),
     "portal_cases:catalogue": PUBLIC,
     "portal_cases:guide": Scoped(item_target),  # public information: see PUBLIC_OBJECTS
     "portal_cases:apply": SignedIn(login="/m/login/", kwargs={"code": "ticket_home"}),

@@ -287,3 +287,21 @@ def test_staff_hear_of_new_and_resubmitted_cases_and_poor_ratings_with_unread_co
     follow_ups = desk.get("/desk/cases/follow-ups/").content.decode()
     assert f'href="tel:{case.applicant.phone}"' in follow_ups
     assert AuditLog.objects.filter(action="cases.phones_shown", actor=clerk).exists()
+
+
+def test_the_clerk_reveals_the_passengers_numbers_on_the_case_with_the_second_factor(submitted, login, staff,
+                                                                                      second_factor, people):
+    from gonghui.core.models import AuditLog
+
+    case = submitted("王芳")
+    clerk = login("qingyang_staff")
+    page = clerk.get(f"/desk/cases/{case.number}/").content.decode()
+    assert 'data-testid="reveal-passenger_ids"' in page and people["王芳"].id_number_clear() not in page
+    asked = clerk.post(f"/desk/cases/{case.number}/reveal/passenger_ids/").content.decode()
+    assert "启用双因素认证" in asked  # no device yet: enrol first
+    second_factor(clerk, staff["qingyang_staff"])
+    shown = clerk.post(f"/desk/cases/{case.number}/reveal/passenger_ids/").content.decode()
+    assert people["王芳"].id_number_clear() in shown and "已记录查看日志" in shown
+    assert AuditLog.objects.filter(action="cases.reveal", actor=staff["qingyang_staff"]).count() == 1
+    other = login("meiling_staff").post(f"/desk/cases/{case.number}/reveal/passenger_ids/")
+    assert other.status_code == 404

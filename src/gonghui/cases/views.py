@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -155,6 +155,7 @@ def detail(request, number: str):
         "staff": staff, "step_names": {t.name: t for t in registry.workflow_for(case.item).transitions},
         "section": module_section(case, request.user, "desk"),
         "result_rows": registry.handler_for(case.item).result_rows(case),
+        "sensitive_keys": [f["key"] for f in case.item.fields if f["type"] in catalogue.SENSITIVE_TYPES],
     })
 
 
@@ -251,6 +252,30 @@ def file(request, number: str, pk: int):
     data, content_type = services.attachment_read(actor=request.user, attachment=attachment,
                                                   preview=request.GET.get("preview") == "1")
     return inline_file(data, content_type, attachment.name)
+
+
+@login_required
+@require_POST
+def reveal(request, number: str, key: str):
+    """htmx: a sensitive number of the form in full (step-up: the second factor asked here when needed)."""
+    from gonghui.accounts import second_factor
+
+    case = selectors.case_get(user=request.user, number=number)
+    error = ""
+    if request.POST.get("code") and not second_factor.verify(request=request, code=request.POST["code"]):
+        error = "验证码不正确，请重试。"
+    try:
+        value = services.case_secret_reveal(actor=request.user, case=case, key=key)
+    except second_factor.StepUpRequired as exc:
+        if not second_factor.has_device(request.user):
+            return HttpResponse('<span class="text-danger">请先<a href="/desk/2fa/setup/">启用双因素认证</a>'
+                                '后再查看完整号码。</span>', status=403)
+        return render(request, "cases/_step_up.html", {"message": str(exc), "error": error, "case": case,
+                                                       "key": key})
+    except (PermissionDenied, ValidationError) as exc:
+        return HttpResponse(f'<span class="text-danger">{"；".join(getattr(exc, "messages", [str(exc)]))}</span>',
+                            status=403)
+    return render(request, "registry/_revealed.html", {"value": value})
 
 
 @login_required

@@ -16,3 +16,7 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+// 打印办件: the browser's print (the print stylesheet leaves out navigation, buttons and forms)
+document.addEventListener("click", function (event) {
+  if (event.target.closest && event.target.closest("[data-print]")) window.print();
+});
