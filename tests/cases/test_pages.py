@@ -305,3 +305,27 @@ def test_the_clerk_reveals_the_passengers_numbers_on_the_case_with_the_second_fa
     assert AuditLog.objects.filter(action="cases.reveal", actor=staff["qingyang_staff"]).count() == 1
     other = login("meiling_staff").post(f"/desk/cases/{case.number}/reveal/passenger_ids/")
     assert other.status_code == 404
+
+
+def test_at_fulfilment_the_clerk_records_the_ticket_and_the_worker_is_told(submitted, login, worker_user,
+                                                                            django_capture_on_commit_callbacks):
+    from gonghui.cases.models import Message
+
+    case = submitted("王芳")
+    clerk = login("qingyang_staff")
+    for step in ("accept", "approve"):
+        clerk.post(f"/desk/cases/{case.number}/step/{step}/")
+    page = clerk.get(f"/desk/cases/{case.number}/").content.decode()
+    assert 'data-testid="step-fields-fulfil"' in page and "车次" in page and "取票方式或地点" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        clerk.post(f"/desk/cases/{case.number}/step/fulfil/", {
+            "train": "D3125", "ticket_date": "2027-01-28", "seats": "05车12F", "pickup": "凭身份证进站"})
+    stored = Case.objects.get(pk=case.pk)
+    assert stored.state == State.FULFILLED and stored.result["train"] == "D3125"
+    message = Message.objects.filter(case=case, recipient=worker_user("王芳")).latest("pk")
+    assert "已购票成功：车次：D3125；乘车日期：2027-01-28；座位：05车12F；取票方式或地点：凭身份证进站。" in message.body
+    from django.test import Client
+
+    phone = Client()
+    phone.force_login(worker_user("王芳"))
+    assert "车次：D3125" in phone.get(f"/m/cases/{case.number}/").content.decode()

@@ -59,6 +59,9 @@ class Item:
     workflow: str = "standard"
     # how often one worker may apply, as the guide states it: {"count": 1, "period": "year"} (a calendar year)
     limit: dict = field(default_factory=dict)
+    # what staff record when taking a step (field specs, as ``fields``): kept in the case's result, shown to
+    # the worker and carried by the step's message ({result}); e.g. the ticket bought, at 办结
+    step_fields: dict = field(default_factory=dict)
 
 
 def declare(item: Item) -> None:
@@ -97,6 +100,10 @@ def check_declaration(item: Item) -> None:
         for other in spec.get("count_of", ()):
             if other not in keys:
                 raise ValueError(f"{item.code}.{spec['key']}: count_of names the unknown field {other!r}")
+    for step, specs in item.step_fields.items():
+        for spec in specs:
+            if spec["type"] not in FIELD_TYPES or spec["type"] in SENSITIVE_TYPES:
+                raise ValueError(f"{item.code}.step_fields[{step}].{spec['key']}: a field type staff may record")
     if item.limit and (not isinstance(item.limit.get("count"), int) or item.limit["count"] < 1
                        or item.limit.get("period", "year") != "year"):
         raise ValueError(f"{item.code}: limit needs a positive count per year")

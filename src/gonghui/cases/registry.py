@@ -72,9 +72,22 @@ class Handler:
         return None
 
     def result_rows(self, case) -> list[tuple[str, str]]:
-        """By default only the amount a step recorded (``needs_amount``)."""
-        amount = (case.result or {}).get("amount")
-        return [("金额", f"{amount} 元")] if amount else []
+        """By default the amount a step recorded (``needs_amount``) and what staff recorded at the item's
+        steps (``Item.step_fields``), by their labels."""
+        result = case.result or {}
+        rows = [("金额", f"{result['amount']} 元")] if result.get("amount") else []
+        return rows + step_field_rows(case.item, result)
+
+
+def step_field_rows(item, result: dict) -> list[tuple[str, str]]:
+    """``(label, value)`` of what staff recorded at the item's steps, in the declared order."""
+    declared = registry.declared().get(item.code if hasattr(item, "code") else item)
+    rows = []
+    for specs in (declared.step_fields if declared else {}).values():
+        for spec in specs:
+            if result.get(spec["key"]) not in (None, ""):
+                rows.append((spec["label"], str(result[spec["key"]])))
+    return rows
 
 
 NO_HANDLER = Handler()
@@ -204,6 +217,9 @@ class Registry:
                              f"{workflow.code!r} does not know", item.code)
             for key, body in (item.templates or {}).items():
                 _check_template(f"{item.code}.templates[{key}]", body, error)
+            for step in item.step_fields:
+                if workflow.step(step) is None:
+                    error(5, f"service item {item.code!r} records fields at the unknown step {step!r}", item.code)
         return errors
 
     def _check_workflow(self, workflow: Workflow, known_perms: set[str] | None, error) -> None:

@@ -403,8 +403,14 @@ def time_limit(case: Case) -> tuple[int, str]:
     return spec["days"], UNIT_WORDS.get(spec["unit"], UNIT_WORDS["working"])
 
 
+def step_fields(item, name: str) -> list[dict]:
+    """The fields staff record at step ``name`` of ``item`` (``Item.step_fields``)."""
+    declared = registry.declared().get(item.code)
+    return list(declared.step_fields.get(name, [])) if declared else []
+
+
 def transition(*, actor, case: Case, name: str, reason: str = "", fix: dict | None = None, amount=None,
-               assignee=None) -> Case:
+               assignee=None, data: dict | None = None) -> Case:
     """Take step ``name`` of the item's workflow on ``case``: one transaction; ``CaseConflict`` when the state
     moved meanwhile. What the step needs (a reason, what to fix, an amount, an assignee, a document), what
     it does to the clocks, whether the handler computes a result and which message goes out are all
@@ -438,6 +444,13 @@ def transition(*, actor, case: Case, name: str, reason: str = "", fix: dict | No
     result = handler.calculate(case, step) if step.calculate else None
     if step.needs_amount:
         result = {**(result or case.result or {}), "amount": amount}
+    recorded = {}
+    if specs := step_fields(case.item, name):
+        from types import SimpleNamespace
+
+        recorded, _ = catalogue.clean_form(SimpleNamespace(fields=specs), data or {}, require=True)
+        if recorded:
+            result = {**(result or case.result or {}), **recorded}
     now = timezone.now()
     on = timezone.localdate(now)
     changes = {"state": step.target}
@@ -476,7 +489,10 @@ def transition(*, actor, case: Case, name: str, reason: str = "", fix: dict | No
             notify.notify_centre(case, step.notify_staff, reason=reason,
                                  note="补正后重新提交" if resubmitted else "新提交")
         if step.notify:
-            notify.notify_applicant(case, step.notify, reason=reason, amount=amount or "",
+            from .registry import step_field_rows
+
+            said = "；".join(f"{label}：{value}" for label, value in step_field_rows(case.item, recorded))
+            notify.notify_applicant(case, step.notify, reason=reason, amount=amount or "", result=said,
                                     assignee=assignee.display_name if step.needs_assignee else "",
                                     fix="、".join(e["label"] for e in fix_list["items"]) if fix_list else "")
         handler.on_step(case, step, source)

@@ -156,6 +156,8 @@ def detail(request, number: str):
         "section": module_section(case, request.user, "desk"),
         "result_rows": registry.handler_for(case.item).result_rows(case),
         "sensitive_keys": [f["key"] for f in case.item.fields if f["type"] in catalogue.SENSITIVE_TYPES],
+        "step_fields": {t.name: services.step_fields(case.item, t.name) for t in services.allowed_transitions(
+            request.user, case) if services.step_fields(case.item, t.name)},
     })
 
 
@@ -201,7 +203,7 @@ def step(request, number: str, name: str):
         assignee = get_user_model().objects.filter(pk=int(request.POST["assignee"])).first()
     return perform(request, lambda: services.transition(
         actor=request.user, case=case, name=name, reason=request.POST.get("reason", ""), fix=fix,
-        amount=request.POST.get("amount"), assignee=assignee),
+        amount=request.POST.get("amount"), assignee=assignee, data=request.POST),
         success=f"{case.number}：{step.event_title if step else name}。", then=reverse("cases:detail", args=[number]))
 
 

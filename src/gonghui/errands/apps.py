@@ -52,8 +52,15 @@ TICKET_HOME = {
     "version": 4,
     "limit": {"count": 1, "period": "year"},  # the guide: 每人每年限申请一次
     "templates": {
-        "fulfilled": "您申请代购的返乡火车票（{number}）已购票成功，请凭身份证乘车。祝您旅途平安、新春快乐！",
+        "fulfilled": "您申请代购的返乡火车票（{number}）已购票成功：{result}。请凭身份证乘车，祝您旅途平安、新春快乐！",
     },
+    # what the clerk records when the ticket is bought (办结): the worker is told it
+    "step_fields": {"fulfil": [
+        {"key": "train", "label": "车次", "type": "text", "max_length": 10},
+        {"key": "ticket_date", "label": "乘车日期", "type": "date"},
+        {"key": "seats", "label": "座位", "type": "text", "max_length": 60},
+        {"key": "pickup", "label": "取票方式或地点", "type": "text", "max_length": 60},
+    ]},
 }
 
 DRIVING_EXAM = {
