@@ -146,3 +146,16 @@ def test_staff_land_on_their_queue_and_administrators_on_the_tree(staff, client)
     other = client.post("/desk/login/", {"username": "admin", "password": DEMO_PASSWORD})
     assert other["Location"] == "/desk/start/"
     assert client.get("/desk/start/")["Location"] in ("/desk/", "/desk/2fa/setup/")
+
+
+def test_the_workbench_address_typed_before_signing_in_leads_to_the_queue(staff, client):
+    from gonghui.accounts.demo_accounts import DEMO_PASSWORD
+
+    assert client.get("/desk/")["Location"] == "/desk/login/?next=/desk/"
+    response = client.post("/desk/login/?next=/desk/", {"username": "qingyang_staff", "password": DEMO_PASSWORD,
+                                                        "next": "/desk/"})
+    assert response["Location"] == "/desk/start/"
+    deep = client.post("/desk/logout/") and client.post(
+        "/desk/login/?next=/desk/workers/", {"username": "qingyang_staff", "password": DEMO_PASSWORD,
+                                             "next": "/desk/workers/"})
+    assert deep["Location"] == "/desk/workers/"  # a deeper link is followed as it is

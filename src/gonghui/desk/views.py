@@ -26,6 +26,12 @@ class DeskLoginView(ThrottledLoginMixin, auth_views.LoginView):
         context["expired"] = self.request.GET.get("expired") == "1"
         return context
 
+    def get_redirect_url(self):
+        """After signing in, staff land on their work: the workbench's own address (/desk/, what a user
+        types or bookmarks) leads to the start page (their queue); a deeper link is followed as it is."""
+        target = super().get_redirect_url()
+        return "" if target in ("/desk/", "/desk") else target
+
 
 class DeskLogoutView(auth_views.LogoutView):
     pass
