@@ -39,8 +39,6 @@ class State(models.TextChoices):
     WITHDRAWN = "withdrawn", "已撤回"
 
 
-# the standard workflow's; ``registry.closed_states()`` has every workflow's
-CLOSED_STATES = (State.FULFILLED, State.NOT_ACCEPTED, State.DENIED, State.WITHDRAWN)
 
 
 class Urgency(models.IntegerChoices):

@@ -50,8 +50,6 @@ from .states import (
     state_label,
 )
 
-# the standard workflow's editable states (a module's workflow says its own: ``is_editable``)
-EDITABLE_STATES = (State.DRAFT, State.RETURNED)
 MAX_ATTACHMENTS = 60
 MAX_EXTENSION_DAYS = 30
 

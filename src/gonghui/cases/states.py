@@ -215,17 +215,6 @@ STANDARD = Workflow(
     },
 )
 
-# kept for the modules and tests that name the shared steps
-BASE = STANDARD.transitions
-
-
-def transitions_for(item) -> dict[str, Transition]:
-    """The steps of ``item``'s workflow, by name."""
-    from .registry import registry
-
-    return {t.name: t for t in registry.workflow_for(item).transitions}
-
-
 def state_label(state: str, item=None) -> str:
     from .registry import registry
 
