@@ -323,7 +323,7 @@ def test_at_fulfilment_the_clerk_records_the_ticket_and_the_worker_is_told(submi
     stored = Case.objects.get(pk=case.pk)
     assert stored.state == State.FULFILLED and stored.result["train"] == "D3125"
     message = Message.objects.filter(case=case, recipient=worker_user("王芳")).latest("pk")
-    assert "已购票成功：车次：D3125；乘车日期：2027-01-28；座位：05车12F；取票方式或地点：凭身份证进站。" in message.body
+    assert "已购票成功。车次：D3125；乘车日期：2027-01-28；座位：05车12F；取票方式或地点：凭身份证进站。请凭身份证乘车" in message.body
     from django.test import Client
 
     phone = Client()

@@ -489,7 +489,8 @@ def transition(*, actor, case: Case, name: str, reason: str = "", fix: dict | No
         if step.notify:
             from .registry import step_field_rows
 
-            said = "；".join(f"{label}：{value}" for label, value in step_field_rows(case.item, recorded))
+            rows = step_field_rows(case.item, recorded)
+            said = "；".join(f"{label}：{value}" for label, value in rows) + "。" if rows else ""
             notify.notify_applicant(case, step.notify, reason=reason, amount=amount or "", result=said,
                                     assignee=assignee.display_name if step.needs_assignee else "",
                                     fix="、".join(e["label"] for e in fix_list["items"]) if fix_list else "")

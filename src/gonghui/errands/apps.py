@@ -52,7 +52,7 @@ TICKET_HOME = {
     "version": 4,
     "limit": {"count": 1, "period": "year"},  # the guide: 每人每年限申请一次
     "templates": {
-        "fulfilled": "您申请代购的返乡火车票（{number}）已购票成功：{result}。请凭身份证乘车，祝您旅途平安、新春快乐！",
+        "fulfilled": "您申请代购的返乡火车票（{number}）已购票成功。{result}请凭身份证乘车，祝您旅途平安、新春快乐！",
     },
     # what the clerk records when the ticket is bought (办结): the worker is told it
     "step_fields": {"fulfil": [
