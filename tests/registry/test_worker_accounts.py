@@ -258,3 +258,21 @@ def test_a_name_with_emoji_or_markup_is_refused_at_binding(registry):
                                     "town": "qingyang"}).content.decode()
     assert "姓名只能包含汉字、字母和间隔号“·”，2至30个字。" in page and "<script>x" not in page
     assert not WorkerAccount.objects.filter(user__username="13912340007").exists()
+
+
+def test_a_name_asked_in_a_correction_is_checked_as_a_name(registry, staff):
+    from gonghui.orgs.models import Org
+    from gonghui.registry import consents
+    from gonghui.registry.models import CorrectionRequest
+
+    worker = Worker.objects.visible_to(staff["qingyang_staff"]).first()
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user("13912340008", password=PASSWORD, must_change_password=False)
+    WorkerAccount.objects.create(user=user, worker=worker, status=BindingStatus.BOUND, name=worker.name,
+                                 id_enc=worker.id_enc, id_bidx=worker.id_bidx,
+                                 town=Org.objects.get(path=worker.org.path[:8]))
+    with pytest.raises(ValidationError, match="姓名只能包含汉字"):
+        consents.correction_ask(user=user, field="name", value="王小明<b>")
+    row = consents.correction_ask(user=user, field="name", value="阿依古丽•买买提")
+    assert CorrectionRequest.objects.get(pk=row.pk).requested_value == "阿依古丽·买买提"

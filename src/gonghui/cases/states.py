@@ -46,7 +46,8 @@ UNIT_WORDS = {"working": "个工作日", "calendar": "日"}
 PLACEHOLDERS = {
     "item": "服务事项名称", "number": "办件编号", "reason": "原因", "fix": "补正内容", "days": "时限天数",
     "unit": "时限单位（个工作日/日）", "extra": "延长天数等附加数字", "amount": "金额", "assignee": "承办人",
-    "applicant": "申请人姓名", "note": "附注（如：补正后重新提交）", "result": "办理结果（工作人员在该环节填写的内容，以“。”结尾；未填写时为空）",
+    "applicant": "申请人姓名", "note": "附注（如：补正后重新提交）",
+    "result": "办理结果（工作人员在该环节填写的内容，以“。”结尾；未填写时为空）",
 }
 
 

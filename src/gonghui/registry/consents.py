@@ -86,6 +86,13 @@ def correction_ask(*, user, field: str, value: str, note: str = "", request=None
     value = value.strip()
     if not value:
         raise ValidationError({"value": "请填写正确的内容。"})
+    if field == CorrectionField.NAME:
+        from gonghui.core import personnames
+
+        try:
+            value = personnames.clean(value)
+        except personnames.NameInvalid as exc:
+            raise ValidationError({"value": f"{exc}。"}) from None
     with transaction.atomic():
         row = CorrectionRequest.objects.create(worker_id=account.worker_id, field=field,
                                                requested_value=value[:100], note=note.strip()[:200])
