@@ -144,3 +144,18 @@ def worker_user(people):
         return user
 
     return _make
+
+
+@pytest.fixture
+def today(monkeypatch):
+    """Set the date the services see (noon, Beijing time)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    def _set(day: dt.date):
+        moment = dt.datetime.combine(day, dt.time(12), tzinfo=timezone.get_current_timezone())
+        monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
+        return day
+
+    return _set

@@ -6,22 +6,9 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from gonghui.cases import services, tasks
 from gonghui.cases.models import Case, CaseClock, Message, Urgency
-
-
-@pytest.fixture
-def today(monkeypatch):
-    """Set the date the services see (noon, Beijing time)."""
-
-    def _set(day: dt.date):
-        moment = dt.datetime.combine(day, dt.time(12), tzinfo=timezone.get_current_timezone())
-        monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
-        return day
-
-    return _set
 
 
 def _clock(case, key):

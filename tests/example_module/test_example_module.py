@@ -7,20 +7,9 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
-from django.utils import timezone
 
 from gonghui.cases import services
 from gonghui.cases.models import Case, CaseClock, Message, ServiceItem
-
-
-@pytest.fixture
-def today(monkeypatch):
-    def _set(day: dt.date):
-        moment = dt.datetime.combine(day, dt.time(12), tzinfo=timezone.get_current_timezone())
-        monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
-        return day
-
-    return _set
 
 
 @pytest.fixture

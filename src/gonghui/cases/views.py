@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import towns_for
 from gonghui.registry.selectors import worker_get
 from gonghui.web import downloads
-from gonghui.web.actions import flash, form_result, perform
+from gonghui.web.actions import flash, form_result, perform, reveal_answer
 from gonghui.web.downloads import inline_file
 
 from . import catalogue, selectors, services
@@ -49,10 +49,6 @@ def upload_files(request, case, *, success: str) -> None:
 def _require_view(request) -> None:
     if not request.user.has_perm(PERM_VIEW):
         raise PermissionDenied("您没有查看办件的权限。")
-
-
-def _towns(user) -> list[Org]:
-    return towns_for(user=user)
 
 
 def _queue_filters(request) -> dict:
@@ -96,7 +92,7 @@ def queue(request):
     params.pop("page", None)
     return render(request, "cases/queue.html", {
         "page": page, "filters": filters, "items": selectors.catalogue(), "states": registry.state_choices(),
-        "urgencies": Urgency.choices, "towns": _towns(request.user),
+        "urgencies": Urgency.choices, "towns": towns_for(user=request.user),
         "counts": selectors.queue_counts(user=request.user),
         "query": params.urlencode(), "can_accept": request.user.has_perm(PERM_HANDLE),
     })
@@ -146,9 +142,10 @@ def detail(request, number: str):
         materials.append(({"key": "other", "name": "其他材料", "required": False}, by_material["other"]))
     staff = get_user_model().objects.filter(org__path__startswith=case.org.path[:Org.steplen * 2]).exclude(
         org__isnull=True).order_by("name")[:50]
+    steps = services.allowed_transitions(request.user, case)
     return render(request, "cases/detail.html", {
         "case": case, **page, "rows": catalogue.display_rows(case.item, case.form), "materials": materials,
-        "steps": services.allowed_transitions(request.user, case), "choices": _return_choices(case),
+        "steps": steps, "choices": _return_choices(case),
         "can_handle": services.staff_may(request.user, case, PERM_HANDLE),
         "can_extend": services.staff_may(request.user, case, "cases.extend_deadline"),
         "can_edit": services.is_editable(case) and services.may_act_as_applicant(request.user, case),
@@ -156,8 +153,8 @@ def detail(request, number: str):
         "section": module_section(case, request.user, "desk"),
         "result_rows": registry.handler_for(case.item).result_rows(case),
         "sensitive_keys": [f["key"] for f in case.item.fields if f["type"] in catalogue.SENSITIVE_TYPES],
-        "step_fields": {t.name: services.step_fields(case.item, t.name) for t in services.allowed_transitions(
-            request.user, case) if services.step_fields(case.item, t.name)},
+        "step_fields": {name: fields for name, fields in (
+            (t.name, services.step_fields(case.item, t.name)) for t in steps) if fields},
     })
 
 
@@ -260,24 +257,9 @@ def file(request, number: str, pk: int):
 @require_POST
 def reveal(request, number: str, key: str):
     """htmx: a sensitive number of the form in full (step-up: the second factor asked here when needed)."""
-    from gonghui.accounts import second_factor
-
     case = selectors.case_get(user=request.user, number=number)
-    error = ""
-    if request.POST.get("code") and not second_factor.verify(request=request, code=request.POST["code"]):
-        error = "验证码不正确，请重试。"
-    try:
-        value = services.case_secret_reveal(actor=request.user, case=case, key=key)
-    except second_factor.StepUpRequired as exc:
-        if not second_factor.has_device(request.user):
-            return HttpResponse('<span class="text-danger">请先<a href="/desk/2fa/setup/">启用双因素认证</a>'
-                                '后再查看完整号码。</span>', status=403)
-        return render(request, "cases/_step_up.html", {"message": str(exc), "error": error, "case": case,
-                                                       "key": key})
-    except (PermissionDenied, ValidationError) as exc:
-        return HttpResponse(f'<span class="text-danger">{"；".join(getattr(exc, "messages", [str(exc)]))}</span>',
-                            status=403)
-    return render(request, "registry/_revealed.html", {"value": value})
+    return reveal_answer(request, lambda: services.case_secret_reveal(actor=request.user, case=case, key=key),
+                         url=reverse("cases:reveal", args=[number, key]))
 
 
 @login_required

@@ -216,12 +216,8 @@ def _payable_filters(request) -> dict:
             return None
 
     town_id = request.GET.get("town", "")
-    town = next((t for t in _towns(request.user) if str(t.pk) == town_id), None)
+    town = next((t for t in towns_for(user=request.user) if str(t.pk) == town_id), None)
     return {"town": town, "approved_from": day("from"), "approved_to": day("to")}
-
-
-def _towns(user):
-    return towns_for(user=user)
 
 
 @login_required
@@ -246,7 +242,7 @@ def batches(request):
     shown = list(payable[:PAYABLE_SHOWN])
     return render(request, "mutual_aid/batches.html", {
         "batches": selectors.batches(user=request.user)[:100], "claims": shown, "filters": filters,
-        "towns": _towns(request.user), "payable_count": payable.count(),
+        "towns": towns_for(user=request.user), "payable_count": payable.count(),
         "payable_total": sum((c.subsidy for c in payable), Decimal("0")), "more": payable.count() > len(shown),
         "query": request.GET.urlencode(),
     })

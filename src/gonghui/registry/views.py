@@ -8,8 +8,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -18,7 +19,7 @@ from gonghui.core import pii
 from gonghui.orgs.models import OrgKind
 from gonghui.orgs.selectors import home_org, org_children
 from gonghui.web import downloads
-from gonghui.web.actions import flash, step_up
+from gonghui.web.actions import flash, reveal_answer, step_up
 
 from . import accounts, archive, consents, selectors, services
 from .importing import template_xlsx
@@ -124,21 +125,9 @@ def worker_reveal(request, pk: int, what: str):
     worker = selectors.worker_get(user=request.user, pk=pk)
     if what not in ("id_number", "bank_card"):
         raise Http404
-    error = ""
-    if request.POST.get("code"):
-        if not second_factor.verify(request=request, code=request.POST["code"]):
-            error = "验证码不正确，请重试。"
-    try:
-        value = services.worker_reveal_pii(actor=request.user, worker=worker, what=what, request=request)
-    except second_factor.StepUpRequired as exc:
-        if not second_factor.has_device(request.user):
-            return HttpResponse('<span class="text-danger">请先<a href="/desk/2fa/setup/">启用双因素认证</a>'
-                                '后再查看完整号码。</span>', status=403)
-        return render(request, "registry/_step_up.html", {"message": str(exc), "error": error,
-                                                          "worker": worker, "what": what})
-    except PermissionDenied as exc:
-        return HttpResponse(f'<span class="text-danger">{exc}</span>', status=403)
-    return render(request, "registry/_revealed.html", {"value": value})
+    return reveal_answer(
+        request, lambda: services.worker_reveal_pii(actor=request.user, worker=worker, what=what, request=request),
+        url=reverse("registry:worker_reveal", args=[worker.pk, what]))
 
 
 @login_required

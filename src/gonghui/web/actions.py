@@ -64,3 +64,30 @@ def step_up(request, next_url: str = ""):
     from django.urls import reverse
 
     return redirect(f"{reverse('desk:2fa_verify')}?next={quote(next_url or request.get_full_path())}")
+
+
+def reveal_answer(request, reveal, *, url: str):
+    """The htmx answer of a "显示完整号码" button, for any full number (a worker's ID, a form's passenger IDs):
+    a code typed into the step-up prompt is checked first; ``reveal()`` (a service that audits the view)
+    then gives the number, or asks for the second factor, or refuses."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.http import HttpResponse
+    from django.shortcuts import render
+    from django.utils.html import format_html
+
+    from gonghui.accounts import second_factor
+
+    error = ""
+    if request.POST.get("code") and not second_factor.verify(request=request, code=request.POST["code"]):
+        error = "验证码不正确，请重试。"
+    try:
+        value = reveal()
+    except second_factor.StepUpRequired as exc:
+        if not second_factor.has_device(request.user):
+            return HttpResponse('<span class="text-danger">请先<a href="/desk/2fa/setup/">启用双因素认证</a>'
+                                '后再查看完整号码。</span>', status=403)
+        return render(request, "desk/_step_up.html", {"message": str(exc), "error": error, "url": url})
+    except (PermissionDenied, ValidationError) as exc:
+        return HttpResponse(format_html('<span class="text-danger">{}</span>', joined(messages_of(exc))),
+                            status=403)
+    return render(request, "desk/_revealed.html", {"value": value})
