@@ -193,7 +193,9 @@ def _clean_value(spec: dict, raw: str):
             raise ValidationError(f"{label}：{exc}。") from None
         return "、".join(names)
     if kind == "choice":
-        if raw not in spec["choices"]:
+        # ``accept``: values taken though not offered, so that the handler's check_form can say why it
+        # refuses them ("you are not enrolled in …") instead of "choose from the list"
+        if raw not in spec["choices"] and raw not in spec.get("accept", ()):
             raise ValidationError(f"请从列表中选择{label}。")
         return raw
     if kind == "phone":
@@ -226,12 +228,15 @@ def _masked(spec: dict, value):
     return [mask(v) for v in value] if isinstance(value, list) else mask(value)
 
 
-def clean_form(item, data: dict, *, require: bool) -> tuple[dict, dict]:
-    """Validate the posted values of ``item``'s fields. Returns ``(form, secrets)``: ``form`` holds what
-    is shown (sensitive numbers masked), ``secrets`` the sensitive numbers in clear (stored encrypted).
-    Every problem is reported at once, keyed by field; ``require`` also demands the required fields."""
+def clean_form(item, data: dict, *, require: bool, fields: list[dict] | None = None) -> tuple[dict, dict]:
+    """Validate the posted values of ``item``'s fields (or ``fields``: the form as the applicant sees it,
+    its choices narrowed or filled in by the item's handler from data, e.g. this year's products).
+    Returns ``(form, secrets)``: ``form`` holds what is shown (sensitive numbers masked), ``secrets`` the
+    sensitive numbers in clear (stored encrypted). Every problem is reported at once, keyed by field;
+    ``require`` also demands the required fields."""
     form, secrets, errors = {}, {}, {}
-    for spec in item.fields:
+    fields = item.fields if fields is None else fields
+    for spec in fields:
         raw = data.get(spec["key"])
         raw = "\n".join(raw) if isinstance(raw, list) else str(raw if raw is not None else "").strip()
         if not raw:
@@ -249,7 +254,7 @@ def clean_form(item, data: dict, *, require: bool) -> tuple[dict, dict]:
             form[spec["key"]] = _masked(spec, value)
         else:
             form[spec["key"]] = value
-    for spec in item.fields:  # a number that counts what other fields list (passengers and their names)
+    for spec in fields:  # a number that counts what other fields list (passengers and their names)
         if spec.get("count_of") and spec["key"] in form and spec["key"] not in errors:
             for other in spec["count_of"]:
                 listed = secrets.get(other, form.get(other))
@@ -257,7 +262,7 @@ def clean_form(item, data: dict, *, require: bool) -> tuple[dict, dict]:
                     continue
                 n = len(listed) if isinstance(listed, list) else len(_lines(str(listed)))
                 if n != form[spec["key"]]:
-                    label = next(f["label"] for f in item.fields if f["key"] == other)
+                    label = next(f["label"] for f in fields if f["key"] == other)
                     errors.setdefault(other, []).append(
                         f"{spec['label']}为{form[spec['key']]}，但{label}填了{n}个，请核对。")
     if errors:

@@ -10,9 +10,11 @@ PostgreSQL (the second UPDATE waits for the first transaction and then finds the
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import uuid
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -128,15 +130,16 @@ def _audit(actor, action: str, case: Case, summary: str, changes: dict | None = 
 
 # --- create and edit --------------------------------------------------------------------------------
 
-def handling_org(item: ServiceItem, worker: Worker) -> Org:
-    """The organisation that handles ``worker``'s case of ``item``: the city, or the worker's town."""
-    path = worker.org.path
+def _handling_path(item: ServiceItem, path: str) -> str:
     steplen = Org.steplen
     if item.handling_level == HandlingLevel.CITY:
-        path = path[:steplen]
-    elif len(path) > 2 * steplen:
-        path = path[:2 * steplen]
-    return Org.objects.get(path=path)
+        return path[:steplen]
+    return path[:2 * steplen] if len(path) > 2 * steplen else path
+
+
+def handling_org(item: ServiceItem, worker: Worker) -> Org:
+    """The organisation that handles ``worker``'s case of ``item``: the city, or the worker's town."""
+    return Org.objects.get(path=_handling_path(item, worker.org.path))
 
 
 def seal_secrets(secrets: dict) -> bytes | None:
@@ -159,12 +162,12 @@ def case_create(*, actor, item: ServiceItem, data: dict, worker: Worker | None =
         if not (actor.has_perm(PERM_ON_BEHALF) and in_scope(actor, worker.org.path, PERM_ON_BEHALF)):
             raise PermissionDenied("您没有为该职工代办的权限。")
         on_behalf = True
-    form, secrets = catalogue.clean_form(item, data, require=False)
-    if not form and not secrets:  # an empty form makes no numbered draft to sit in 我的办件 and the archive
-        raise ValidationError("请先填写申请表，再进入下一步。")
     handler = registry.handler_for(item)
     if reason := handler.unavailable(item, worker):
         raise ValidationError(reason)
+    form, secrets = catalogue.clean_form(item, data, require=False, fields=form_fields(item, worker))
+    if not form and not secrets:  # an empty form makes no numbered draft to sit in 我的办件 and the archive
+        raise ValidationError("请先填写申请表，再进入下一步。")
     _check_limit(item, worker)
     handler.check_form(item, worker, form)
     org = handling_org(item, worker)
@@ -182,6 +185,46 @@ def case_create(*, actor, item: ServiceItem, data: dict, worker: Worker | None =
     return case
 
 
+@dataclass
+class PastCase:
+    """A case that ended before the platform, as a module's history import brings it in."""
+
+    worker: Worker
+    form: dict
+    state: str  # a closed state of the item's workflow
+    closed_at: dt.datetime
+    year: int  # the year of its number (e.g. the plan year)
+    note: str = "历史数据导入"
+    result: dict = field(default_factory=dict)
+
+
+def past_cases_record(*, actor, item: ServiceItem, past: list[PastCase]) -> list[Case]:
+    """Write cases that ended before the platform (a module's history import), in bulk and closed: each
+    with its number, its handling organisation and one public timeline event — no clock, no message, no
+    queue. They count in the figures and the worker's archive like any closed case. Runs in the caller's
+    transaction; the caller audits the import as a whole."""
+    closed = set(registry.workflow_for(item).closed_states)
+    if any(p.state not in closed for p in past):
+        raise ValueError(f"a past case of {item.code} must be in a closed state ({', '.join(sorted(closed))})")
+    orgs: dict[str, Org] = {}
+    numbers: dict[int, list[str]] = {}
+    for year in sorted({p.year for p in past}):
+        numbers[year] = numbering.reserve(item.prefix, year, sum(1 for p in past if p.year == year))
+    rows = []
+    for p in past:
+        path = _handling_path(item, p.worker.org.path)
+        org = orgs.get(path) or orgs.setdefault(path, Org.objects.get(path=path))
+        rows.append(Case(number=numbers[p.year].pop(0), item=item, applicant=p.worker, org=org, filed_by=actor,
+                         state=p.state, form=p.form, result=p.result, created_at=p.closed_at,
+                         decided_at=p.closed_at, closed_at=p.closed_at))
+    Case.objects.bulk_create(rows, batch_size=1000)
+    CaseEvent.objects.bulk_create([
+        CaseEvent(case=case, actor=actor if getattr(actor, "pk", None) else None, kind=EventKind.TRANSITION,
+                  at=case.closed_at, title=p.note[:60], public=True, to_state=case.state, data={"history": True})
+        for case, p in zip(rows, past, strict=True)], batch_size=1000)
+    return rows
+
+
 def form_update(*, actor, case: Case, data: dict) -> Case:
     """The applicant (or the on-behalf staff) changes the form while the case is a draft or returned.
     A sensitive number left blank keeps the one on file (the page cannot show it in clear)."""
@@ -189,7 +232,8 @@ def form_update(*, actor, case: Case, data: dict) -> Case:
         raise PermissionDenied("只有申请人可以修改申请表。")
     if not is_editable(case):
         raise CaseConflict(f"办件当前为“{state_label(case.state, case.item)}”，不能修改申请表。")
-    form, secrets = catalogue.clean_form(case.item, data, require=False)
+    form, secrets = catalogue.clean_form(case.item, data, require=False,
+                                         fields=form_fields(case.item, case.applicant))
     registry.handler_for(case.item).check_form(case.item, case.applicant, form)
     kept = case.secrets()
     for spec in case.item.fields:

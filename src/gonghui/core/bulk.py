@@ -65,3 +65,14 @@ def insert_rows(model, fields: list[str], rows: Iterable[tuple]) -> int:
                                       prepared)
             count = len(prepared)
     return count
+
+
+def analyze(*models) -> None:
+    """Refresh PostgreSQL's planner statistics of ``models``' tables after a bulk load, so the next query is
+    not planned on the estimates of an empty table (seen: a figures page at 26.6 s before, 0.5 s after).
+    SQLite keeps no such statistics unless asked (``sqlite_stat1``), so there is nothing to refresh."""
+    if connection.vendor != "postgresql" or not models:
+        return
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")

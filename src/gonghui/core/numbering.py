@@ -37,3 +37,14 @@ def next_value(prefix: str, year: int) -> int:
 def next_number(prefix: str, year: int) -> str:
     """The next ``PREFIX-YEAR-000123`` (six digits; a seventh when a year passes 999,999)."""
     return f"{prefix}-{year}-{next_value(prefix, year):06d}"
+
+
+def reserve(prefix: str, year: int, count: int) -> list[str]:
+    """``count`` consecutive numbers at once (a bulk import's): one update of the counter, not one per
+    number; the same sequence as ``next_number``, in the caller's transaction."""
+    if count <= 0:
+        return []
+    last = next_value(prefix, year)
+    if count > 1:
+        NumberCounter.objects.filter(prefix=prefix, year=year).update(last=F("last") + (count - 1))
+    return [f"{prefix}-{year}-{value:06d}" for value in range(last, last + count)]

@@ -11,6 +11,14 @@ One importer per kind, sharing the pipeline:
    blind index of the ID number, or by the credit code), never duplicates. A failure rolls back all.
 
 The same code serves the workbench (through a background task), the command line and the seed.
+
+**Kinds by registration.** Another module (a mutual-aid roster, a past year's claims, the model workers'
+register) adds its own kind with ``register_kind`` in its ``AppConfig.ready``: its ``Importer`` subclass,
+the permission that may run it and the parameters its job carries (``ImportJob.params``: the product, a
+date …). Its jobs then use the same upload, background validation, preview, confirmation, error report
+and command line as the registry's own. An importer may show rows of its preview (``preview_row``) and
+totals of what it will add (``summary``); after writing thousands of rows it refreshes the planner's
+statistics of the tables it wrote (``tables``; PostgreSQL ``ANALYZE``).
 """
 
 from __future__ import annotations
@@ -26,7 +34,7 @@ from stdnum.cn import uscc as uscc_validator
 from stdnum.exceptions import ValidationError as StdnumError
 
 from gonghui.core import idnumber, personnames, pii
-from gonghui.core.bulk import insert_rows
+from gonghui.core.bulk import analyze, insert_rows
 from gonghui.core.spreadsheets import FileRefused, Table, cell_date, cell_text, read_table
 from gonghui.orgs.models import Org, OrgKind
 from gonghui.orgs.scoping import subtree_q
@@ -37,6 +45,8 @@ from .names import name_keys
 Progress = Callable[[str, int, int], None]  # ("rows", rows done, rows in the file)
 CHUNK = 2000
 MAX_STORED_ERRORS = 100_000
+PREVIEW_ROWS = 20
+ANALYZE_AFTER = 1000  # rows written: below this the planner's estimates are not worth refreshing
 LOCAL_REGION_PREFIX = "350582"  # 晋江市: household registration here counts as local
 LOCAL_PLACE_WORDS = ("晋江",)
 
@@ -119,14 +129,20 @@ class Importer:
     columns: list[str]
     required: list[str]
     key_column: str
+    tables: tuple = ()  # the models written: their statistics are refreshed after a bulk load
 
-    def __init__(self, *, scope: Org):
+    def __init__(self, *, scope: Org, actor=None, **params):
         self.scope = scope
+        self.actor = actor  # who runs it (None: the command line without --user)
+        self.preview: list[dict] = []
 
     # -- reading -----------------------------------------------------------------------------------
     def open(self, data: bytes, filename: str) -> tuple[Table, dict[str, int]]:
         table = read_table(data, filename)
         positions = {name: i for i, name in enumerate(table.header) if name}
+        for column in self.columns:  # the header is read with full-width characters folded: （元） → (元)
+            if column not in positions and cell_text(column) in positions:
+                positions[column] = positions[cell_text(column)]
         missing = [c for c in self.required if c not in positions]
         if missing:
             raise FileRefused(f"缺少必填列：{'、'.join(missing)}。请使用下载的导入模板。")
@@ -139,13 +155,28 @@ class Importer:
         result.total = table.total
         self.prepare()
         seen: dict[str, int] = {}
+        pending: list[tuple[int, dict]] = []
         for done, (row_no, cells) in enumerate(table.rows, start=1):
             if progress and done % CHUNK == 0:
                 progress("rows", done, table.total)
             if _is_blank(cells):
                 result.blank += 1
                 continue
-            values = {name: (cells[i] if i < len(cells) else None) for name, i in positions.items()}
+            pending.append((row_no, {name: (cells[i] if i < len(cells) else None) for name, i in positions.items()}))
+            if len(pending) >= CHUNK:
+                yield from self._validated(pending, result, seen)
+                pending = []
+        yield from self._validated(pending, result, seen)
+        if progress:
+            progress("rows", table.total, table.total)
+
+    def _validated(self, pending: list[tuple[int, dict]], result: Result,
+                   seen: dict[str, int]) -> Iterator[tuple[int, object]]:
+        if not pending:
+            return
+        self.prefetch([values for _, values in pending])
+        for row_no, values in pending:
+            self.row_no = row_no  # the row being validated (an importer that groups rows keeps it)
             try:
                 record = self.validate(values)
                 key = self.key(record)
@@ -157,9 +188,11 @@ class Importer:
                     result.errors.append(RowError(row_no, exc.column, exc.reason, self.label(values)))
                 continue
             result.good += 1
+            if len(self.preview) < PREVIEW_ROWS:
+                shown = self.preview_row(record)
+                if shown:
+                    self.preview.append({"行号": row_no, **shown})
             yield row_no, record
-        if progress:
-            progress("rows", table.total, table.total)
 
     def validate_file(self, data: bytes, filename: str, progress: Progress | None = None) -> Result:
         result = Result()
@@ -188,14 +221,27 @@ class Importer:
                     batch = []
             if batch:
                 self.commit(batch, result)
+            self.finish(result)
+        if result.created + result.updated >= ANALYZE_AFTER:
+            analyze(*self.tables)
         return result
 
     # -- per kind ------------------------------------------------------------------------------------
     def prepare(self) -> None: ...
+    def prefetch(self, rows: list[dict]) -> None:
+        """Before the rows of a chunk are validated: load what they refer to in one query, not one per row."""
     def validate(self, values: dict) -> object: ...
     def key(self, record) -> str: ...
     def label(self, values: dict) -> str: ...
     def commit(self, records: list, result: Result) -> None: ...
+    def finish(self, result: Result) -> None:
+        """After the last chunk, in the same transaction (an importer that groups rows writes its last group)."""
+    def preview_row(self, record) -> dict:
+        """What the preview shows of a good row (column name → text); empty: no row preview."""
+        return {}
+    def summary(self) -> list[list]:
+        """Totals of what the import will add, as table rows (the first row is the header); empty: none."""
+        return []
 
 
 # --- enterprises -------------------------------------------------------------------------------------
@@ -215,6 +261,7 @@ class EnterpriseRecord:
 
 class EnterpriseImporter(Importer):
     kind = "enterprises"
+    tables = (Enterprise,)
     columns = ENTERPRISE_COLUMNS
     required = ENTERPRISE_REQUIRED
     key_column = "统一社会信用代码"
@@ -316,12 +363,13 @@ class WorkerRecord:
 
 class WorkerImporter(Importer):
     kind = "workers"
+    tables = (Worker, WorkerNameKey, Employment)
     columns = WORKER_COLUMNS
     required = WORKER_REQUIRED
     key_column = "身份证号"
 
-    def __init__(self, *, scope: Org, today: dt.date | None = None):
-        super().__init__(scope=scope)
+    def __init__(self, *, scope: Org, today: dt.date | None = None, actor=None, **params):
+        super().__init__(scope=scope, actor=actor)
         self.today = today or timezone.localdate()
 
     def prepare(self) -> None:
@@ -489,7 +537,32 @@ class WorkerImporter(Importer):
         return dirty
 
 
-IMPORTERS: dict[str, type[Importer]] = {"enterprises": EnterpriseImporter, "workers": WorkerImporter}
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    label: str
+    importer: type[Importer]
+    permission: str
+    listed: bool = False  # offered on the registry's import page (a module's kinds are offered on its own)
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register_kind(code: str, label: str, importer: type[Importer], *, permission: str,
+                  listed: bool = False) -> None:
+    if code in KINDS and KINDS[code].importer is not importer:
+        raise ValueError(f"import kind {code!r} is registered twice")
+    KINDS[code] = Kind(code, label, importer, permission, listed)
+
+
+def kind_label(code: str) -> str:
+    kind = KINDS.get(code)
+    return kind.label if kind else code
+
+
+register_kind("enterprises", "企业", EnterpriseImporter, permission="registry.import_registry", listed=True)
+register_kind("workers", "职工", WorkerImporter, permission="registry.import_registry", listed=True)
 
 
 def template_xlsx(kind: str) -> bytes:

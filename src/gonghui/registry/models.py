@@ -182,6 +182,8 @@ class WorkerNameKey(models.Model):
 
 
 class ImportKind(models.TextChoices):
+    """The registry's own kinds; other modules register theirs (``importing.register_kind``)."""
+
     ENTERPRISES = "enterprises", "企业"
     WORKERS = "workers", "职工"
 
@@ -203,7 +205,9 @@ class ImportJob(models.Model):
     error list holds row numbers, reasons and masked values only.
     """
 
-    kind = models.CharField("类型", max_length=16, choices=ImportKind.choices)
+    kind = models.CharField("类型", max_length=40)  # a registered kind (importing.KINDS)
+    params = models.JSONField("参数", default=dict, blank=True)  # the kind's own: a product, a date …
+    preview = models.JSONField("预览", default=dict, blank=True)  # {"rows": [...], "summary": [[...]]}
     filename = models.CharField("文件名", max_length=200)
     file_enc = models.BinaryField("文件（密文）", null=True, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT,
@@ -231,7 +235,13 @@ class ImportJob(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}导入 {self.filename}"
+        return f"{self.kind_label}导入 {self.filename}"
+
+    @property
+    def kind_label(self) -> str:
+        from .importing import kind_label
+
+        return kind_label(self.kind)
 
     @property
     def percent(self) -> int:

@@ -16,8 +16,8 @@ from gonghui.core.spreadsheets import FileRefused, write_xlsx
 from gonghui.orgs.models import Org
 from gonghui.orgs.scoping import in_scope, scope_paths
 
-from .importing import IMPORTERS, Result
-from .models import ImportJob, ImportKind, ImportStatus, Worker
+from .importing import KINDS, Importer, Result
+from .models import ImportJob, ImportStatus, Worker
 
 log = logging.getLogger(__name__)
 
@@ -105,29 +105,38 @@ def _reporter(job_id: int):
     return report
 
 
-def import_job_create(*, actor, kind: str, filename: str, data: bytes, request=None) -> ImportJob:
-    """Keep the uploaded file (encrypted) and queue its validation."""
-    _require(actor, PERM_IMPORT, "您没有导入数据的权限。")
-    paths = scope_paths(actor, PERM_IMPORT)
+def _importer(kind: str, scope: Org, params: dict, actor=None) -> Importer:
+    return KINDS[kind].importer(scope=scope, actor=actor, **params)
+
+
+def import_job_create(*, actor, kind: str, filename: str, data: bytes, params: dict | None = None,
+                      request=None) -> ImportJob:
+    """Keep the uploaded file (encrypted) and queue its validation. ``params`` are the kind's own (JSON);
+    the kind's importer checks them when it is built, before anything is stored."""
+    if kind not in KINDS:
+        raise ValidationError({"kind": "未知的导入类型。"})
+    permission = KINDS[kind].permission
+    _require(actor, permission, "您没有导入数据的权限。")
+    paths = scope_paths(actor, permission)
     if not paths:
         raise PermissionDenied("您没有导入数据的权限。")
     scope = Org.objects.get(path=min(paths, key=len))
-    if kind not in ImportKind.values:
-        raise ValidationError({"kind": "未知的导入类型。"})
     if not data:
         raise ValidationError({"file": "请选择要上传的文件。"})
+    params = params or {}
+    _importer(kind, scope, params, actor)  # refuses bad parameters now, with the kind's own message
     with transaction.atomic():
-        job = ImportJob.objects.create(kind=kind, filename=filename[:200], actor=actor, org=scope,
+        job = ImportJob.objects.create(kind=kind, filename=filename[:200], actor=actor, org=scope, params=params,
                                        file_enc=pii.encrypt_bytes(data, field="import_file"))
         audit.record(actor=actor, action="registry.import_upload", obj=job, request=request,
-                     summary=f"上传{job.get_kind_display()}导入文件 {job.filename}")
+                     summary=f"上传{job.kind_label}导入文件 {job.filename}", changes={"params": params})
         transaction.on_commit(lambda: _enqueue("validate", job.pk))
     return job
 
 
 def import_job_confirm(*, actor, job: ImportJob, request=None) -> ImportJob:
     """Import the good rows of a validated job (once: a second click finds it already importing)."""
-    _require(actor, PERM_IMPORT, "您没有导入数据的权限。")
+    _require(actor, KINDS[job.kind].permission if job.kind in KINDS else PERM_IMPORT, "您没有导入数据的权限。")
     if job.actor_id != actor.pk:
         raise PermissionDenied("只能确认自己上传的导入任务。")
     with transaction.atomic():
@@ -166,11 +175,12 @@ def import_job_validate(*, job_id: int) -> None:
             status=ImportStatus.VALIDATING):
         return  # already picked up
     job, data = _load(job_id)
-    importer = IMPORTERS[job.kind](scope=job.org)
     try:
+        importer = _importer(job.kind, job.org, job.params, job.actor)
         result = importer.validate_file(data, job.filename, progress=_reporter(job.pk))
-    except FileRefused as exc:
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.REFUSED, message=exc.message,
+    except (FileRefused, ValidationError) as exc:
+        message = exc.message if isinstance(exc, FileRefused) else "；".join(exc.messages)
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.REFUSED, message=message[:300],
                                                    file_enc=None, finished_at=timezone.now())
         return
     except Exception:
@@ -178,7 +188,8 @@ def import_job_validate(*, job_id: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED,
                                                    message="校验时发生系统错误，已记录日志。")
         raise
-    _store_result(job, result, status=ImportStatus.VALIDATED)
+    _store_result(job, result, status=ImportStatus.VALIDATED,
+                  preview={"rows": importer.preview, "summary": importer.summary()})
 
 
 def import_job_commit(*, job_id: int) -> None:
@@ -187,11 +198,12 @@ def import_job_commit(*, job_id: int) -> None:
     job, data = _load(job_id)
     if job.status != ImportStatus.IMPORTING:
         return
-    importer = IMPORTERS[job.kind](scope=job.org)
     try:
+        importer = _importer(job.kind, job.org, job.params, job.actor)
         result = importer.run(data, job.filename, progress=_reporter(job.pk))
-    except FileRefused as exc:
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.REFUSED, message=exc.message)
+    except (FileRefused, ValidationError) as exc:
+        message = exc.message if isinstance(exc, FileRefused) else "；".join(exc.messages)
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.REFUSED, message=message[:300])
         return
     except Exception:
         log.exception("import job %s: import failed, nothing written", job.pk)
@@ -202,7 +214,7 @@ def import_job_commit(*, job_id: int) -> None:
         _store_result(job, result, status=ImportStatus.DONE, created=result.created, updated=result.updated,
                       file_enc=None, finished_at=timezone.now())
         audit.record(actor=job.actor, action="registry.import_done", obj=job,
-                     summary=f"{job.get_kind_display()}导入完成：新增{result.created}，更新{result.updated}，"
+                     summary=f"{job.kind_label}导入完成：新增{result.created}，更新{result.updated}，"
                              f"错误{result.rejected}，空行{result.blank}")
 
 
@@ -214,18 +226,20 @@ def import_errors_xlsx(job: ImportJob) -> bytes:
 
 
 def import_cli(*, actor, scope, kind: str, data: bytes, filename: str, dry_run: bool,
-               progress=None) -> Result:
+               progress=None, params: dict | None = None) -> tuple[Result, Importer]:
     """The command line's import: the same importer, synchronously, audited like the workbench's.
 
     The command line is the server operator's tool: ``scope`` is the organisation whose subtree the
     file may touch (the whole city by default); ``actor`` is the named user, if any.
     """
+    permission = KINDS[kind].permission
     if actor is not None:
-        _require(actor, PERM_IMPORT, "该账号没有导入数据的权限。")
-        _require_scope(actor, scope.path, PERM_IMPORT)
-    result = IMPORTERS[kind](scope=scope).run(data, filename, dry_run=dry_run, progress=progress)
+        _require(actor, permission, "该账号没有导入数据的权限。")
+        _require_scope(actor, scope.path, permission)
+    importer = _importer(kind, scope, params or {}, actor)
+    result = importer.run(data, filename, dry_run=dry_run, progress=progress)
     if not dry_run:
         audit.record(actor=actor, action="registry.import_cli", object_type="registry.importjob",
                      summary=f"命令行导入{filename}：新增{result.created}，更新{result.updated}，"
                              f"错误{result.rejected}，空行{result.blank}")
-    return result
+    return result, importer

@@ -22,7 +22,7 @@ from gonghui.web import downloads
 from gonghui.web.actions import flash, reveal_answer, step_up
 
 from . import accounts, archive, consents, selectors, services
-from .importing import template_xlsx
+from .importing import KINDS, template_xlsx
 from .models import (
     CorrectionRequest,
     CorrectionStatus,
@@ -168,7 +168,7 @@ def import_list(request):
         return redirect("registry:import_detail", pk=job.pk)
     jobs = selectors.import_job_list(user=request.user)[:20]
     return render(request, "registry/import_list.html", {
-        "jobs": jobs, "kinds": ImportKind.choices,
+        "jobs": jobs, "kinds": [(k.code, k.label) for k in KINDS.values() if k.listed],
         "can_import": request.user.has_perm(services.PERM_IMPORT),
     })
 
@@ -178,7 +178,9 @@ def _job_context(request, pk: int) -> dict:
     progress = services.import_progress(job)
     total = progress.get("total") or 0
     percent = min(100, round(100 * progress.get("done", 0) / total)) if total else 0
+    preview = job.preview or {}
     return {"job": job, "progress": progress, "percent": percent, "S": ImportStatus,
+            "preview_rows": preview.get("rows") or [], "summary": preview.get("summary") or [],
             "running": job.status in (ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus.IMPORTING),
             "sample_errors": job.errors[:20]}
 
