@@ -43,7 +43,7 @@ class SignedIn:
 
     method: str = "get"
     login: str = "/login/"
-    kwargs: dict = field(default_factory=dict)
+    kwargs: dict | Callable[[dict], dict] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -192,6 +192,18 @@ RULES = {
     "mutual_aid_m:invoices": Scoped(case_target(), method="post", data={"number": "123456"}),
     "mutual_aid_m:payee": Scoped(case_target(), method="post", data={"bank_card": "6222021402000000001"}),
     "mutual_aid_dash:figures": SIGNED_IN,
+    "mutual_aid_dash:reconcile": SIGNED_IN,
+    # plan years are the whole city's: every signed-in staff member with mutual aid reads them, only the
+    # city's mutual-aid administrators change them (tests/mutual_aid/test_plan_years.py)
+    "mutual_aid:years": SIGNED_IN,
+    "mutual_aid:year": SignedIn(kwargs={"year": 2026}),
+    "mutual_aid:year_window": SignedIn("post", kwargs={"year": 2026}),
+    "mutual_aid:year_close": SignedIn("post", kwargs={"year": 2026}),
+    "mutual_aid:late_exception": SignedIn("post", kwargs={"year": 2026}),
+    "mutual_aid:history_upload": SignedIn("post", kwargs={"year": 2026}),
+    "mutual_aid:product_new": SignedIn(kwargs={"year": 2026}),
+    "mutual_aid:product": SignedIn(kwargs=lambda world: {"year": 2026, "pk": world["product"].pk}),
+    "mutual_aid:rule_change": SignedIn("post", kwargs=lambda world: {"year": 2026, "pk": world["product"].pk}),
     "api-v1:create_claim": SignedIn("post"),
     "api-v1:get_claim": Scoped(case_target()),
     "api-v1:add_invoice": Scoped(case_target(), method="post", data={
@@ -228,7 +240,15 @@ def test_every_url_has_an_access_rule():
 @pytest.fixture
 def world(staff, city):
     """One object of each kind in 梅岭街道 (written through the importer), owned by 梅岭's staff."""
+    import importlib
     import random
+
+    from django.apps import apps
+
+    from gonghui.mutual_aid.models import PlanYear
+
+    if not PlanYear.objects.exists():  # the shipped plan years, again after a flush
+        importlib.import_module("gonghui.mutual_aid.migrations.0002_example_plan_year").create(apps, None)
 
     from gonghui.core.idnumber import check_char
     from gonghui.registry.demo_data import make_uscc
@@ -269,7 +289,8 @@ def world(staff, city):
     return {Org: city["meiling"], ServiceCentre: ServiceCentre.objects.get(name="梅岭街道职工服务中心"),
             Worker: worker, Enterprise: worker.enterprise, ImportJob: job, WorkerAccount: account,
             CorrectionRequest: correction, Case: case, Attachment: attachment, Rating: rating,
-            Contribution: contribution, PaymentBatch: batch}
+            Contribution: contribution, PaymentBatch: batch,
+            "product": Product.objects.get(code="inpatient", plan_year__year=2026)}
 
 
 def _pdf() -> bytes:
@@ -287,6 +308,8 @@ def _pdf() -> bytes:
 def _url(name, rule, world):
     kwargs = rule.target(world) if isinstance(rule, Scoped) else (
         rule.kwargs if isinstance(rule, Role | SignedIn) else {})
+    if callable(kwargs):
+        kwargs = kwargs(world)
     return reverse(name, kwargs=kwargs)
 
 

@@ -160,8 +160,9 @@ def test_the_plan_years_figures_equal_the_sum_of_its_claims(approved, filed, fin
     assert f["paid_amount"] == sum(c.subsidy for c in claims if c.case.state == State.FULFILLED) == Decimal("2080.00")
     assert f["paid_count"] == 2
     assert sum(t["paid"] for t in f["towns"]) == f["paid_amount"]
-    assert sum(v["amount"] for _m, v in f["months"]) == f["paid_amount"]
-    assert f["enrolees"] == 3
+    assert sum(v["amount"] for _m, v in f["months_paid"]) == f["paid_amount"]
+    assert sum(v["amount"] for _m, v in f["months_stay"]) == f["paid_amount"]
+    assert (f["persons"], f["enrolments"]) == (3, 3)
     town = figures.plan_year_figures(user=staff["meiling_staff"], plan_year=plan)
     assert town["claims"] == 1 and town["paid_count"] == 0  # 梅岭 sees its own
     response = _client(staff["city_staff"]).get("/dash/mutual-aid/?year=2026&format=xlsx")

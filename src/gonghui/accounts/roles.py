@@ -29,6 +29,11 @@ ROLES: dict[str, dict] = {
         "permissions": [*VIEW_TREE, *VIEW_REGISTRY, "registry.view_worker_pii", "cases.view_case",
                         "mutual_aid.manage_payments", "mutual_aid.manage_mutual_aid"],
     },
+    "mutual_aid_admin": {
+        "name": "医疗互助管理员", "description": "市级：活动年度、互助项目、补助规则，历史数据导入，批准逾期申请",
+        "permissions": [*VIEW_TREE, *VIEW_REGISTRY, "registry.import_registry", "cases.view_case",
+                        "mutual_aid.manage_mutual_aid", "mutual_aid.administer_plan_years"],
+    },
     "enterprise_contact": {
         "name": "企业工会专干", "description": "仅本企业：上传花名册、参保、发布岗位",
         "permissions": [*VIEW_TREE, *VIEW_REGISTRY, "registry.import_registry"],

@@ -32,6 +32,8 @@ CLAIM_ITEM = {
         {"key": "pathology", "name": "病理报告", "required": False, "formats": "JPG、PNG、HEIC 照片或 PDF",
          "note": "申请女职工特殊疾病补助时提供"},
     ],
+    # the product and condition choices are the shipped examples; the form offers each worker the products
+    # and conditions of the plan years' data (handler.ClaimHandler.form_fields)
     "fields": [
         {"key": "product", "label": "互助项目", "type": "choice", "required": True,
          "choices": ["住院医疗互助", "女职工特殊疾病互助"]},
@@ -61,8 +63,9 @@ class MutualAidConfig(AppConfig):
         from gonghui.cases.registry import registry
         from gonghui.core import navigation, surfaces
         from gonghui.registry import archive
+        from gonghui.registry.importing import register_kind
 
-        from . import services, views
+        from . import importers, services, views
         from .handler import CLAIM_WORKFLOW, ClaimHandler
 
         registry.workflow(CLAIM_WORKFLOW)
@@ -81,3 +84,8 @@ class MutualAidConfig(AppConfig):
         navigation.register("m", "coverage", "医疗互助", "mutual_aid_m:coverage", icon="✚", order=19, tab=False,
                             description="查看本人参保和保障起始日，申请住院补助")
         archive.register("mutual_aid", "医疗互助参保", views.archive_entries, order=6)
+        register_kind("ma_roster", "医疗互助花名册", importers.RosterImporter, permission=services.PERM_ENROL)
+        register_kind("ma_history_enrolments", "医疗互助历史参保", importers.HistoryEnrolmentImporter,
+                      permission=services.PERM_ADMIN)
+        register_kind("ma_history_claims", "医疗互助历史报销", importers.HistoryClaimImporter,
+                      permission=services.PERM_ADMIN)

@@ -6,4 +6,5 @@ app_name = "mutual_aid_dash"
 
 urlpatterns = [
     path("", views.dash, name="figures"),
+    path("reconcile/", views.reconcile, name="reconcile"),
 ]

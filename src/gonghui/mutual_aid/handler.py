@@ -27,20 +27,22 @@ CLAIM_WORKFLOW = STANDARD.extend(
 )
 
 
-WOMEN_PRODUCT = "女职工特殊疾病互助"
-
-
 class ClaimHandler(Handler):
-    """Only what the worker can claim is offered, and said before any material is asked."""
+    """Only what the worker can claim is offered, and said before any material is asked: the products of
+    the plan years still open to them, and the conditions of the fixed-payout products among them — from
+    the products' data, so a product or condition the administrators add is offered at once."""
 
     def form_fields(self, item, worker) -> list[dict]:
         products = selectors.claimable_products(worker)
+        conditions = selectors.claimable_conditions(worker)
         fields = []
         for spec in item.fields:
             if spec["key"] == "product":
-                spec = {**spec, "choices": products}
-            elif spec["key"] == "condition" and WOMEN_PRODUCT not in products:
-                continue  # the special diseases are asked only of those enrolled in that product
+                spec = {**spec, "choices": products, "accept": selectors.product_names()}
+            elif spec["key"] == "condition":
+                if not conditions:
+                    continue  # the special diseases are asked only of those enrolled in such a product
+                spec = {**spec, "choices": conditions}
             fields.append(spec)
         return fields
 
@@ -54,8 +56,8 @@ class ClaimHandler(Handler):
         product = form.get("product")
         if product and product not in selectors.claimable_products(worker):
             raise ValidationError({"product": f"您未参加{product}，不能申请。"})
-        if product == WOMEN_PRODUCT and not form.get("condition"):
-            raise ValidationError({"condition": "申请女职工特殊疾病互助，请选择所患病种。"})
+        if product in selectors.claimable_products(worker, kind="fixed") and not form.get("condition"):
+            raise ValidationError({"condition": f"申请{product}，请选择所患病种。"})
 
     def eligibility(self, case) -> None:
         services.eligibility(case)

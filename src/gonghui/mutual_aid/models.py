@@ -31,9 +31,21 @@ ITEM_CODE = "mutual_aid_claim"  # the service item of a claim (apps.CLAIM_ITEM)
 PERM_MANAGE = "mutual_aid.manage_mutual_aid"
 PERM_PAY = "mutual_aid.manage_payments"
 PERM_ENROL = "registry.import_registry"  # who may load a roster may enrol its workers
+PERM_ADMIN = "mutual_aid.administer_plan_years"  # held at the city: plan years, products, rules, exceptions
+
+
+class LateCover(models.TextChoices):
+    NEXT_DAY = "next_day", "参保次日起"
+    NEXT_MONTH = "next_month", "参保次月1日起"
 
 
 class PlanYear(models.Model):
+    """A plan year. Enrolment belongs to it: a worker enrolled by the close of the enrolment window is
+    covered from the year's start (a new enrolee after the product's waiting period, a renewal at once);
+    one enrolled later is covered from the day ``late_cover`` says (and the waiting period). Claims close at
+    ``claim_deadline``; after it a claim needs a ``LateClaimException``. A closed year (``closed_at``) takes
+    no more enrolments, contribution entries or rule changes."""
+
     year = models.PositiveSmallIntegerField("年度", unique=True)
     name = models.CharField("名称", max_length=40)
     starts_on = models.DateField("保障期开始")
@@ -41,21 +53,31 @@ class PlanYear(models.Model):
     enrol_opens = models.DateField("参保开始")
     enrol_closes = models.DateField("参保截止")
     claim_deadline = models.DateField("报销申请截止", help_text="此日之后提交的申请失效（如次年3月31日）")
+    late_cover = models.CharField("逾期参保保障起始", max_length=12, choices=LateCover.choices,
+                                  default=LateCover.NEXT_DAY)
     example = models.BooleanField("示例数据", default=True,
                                   help_text="随系统提供的示例规则，须由总工会按本地办法替换")
+    closed_at = models.DateTimeField("年度关闭时间", null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")
 
     class Meta:
         verbose_name = "活动年度"
         verbose_name_plural = "活动年度"
         ordering = ["-year"]
-        permissions = [("manage_mutual_aid", "管理医疗互助（年度、参保、缴费）"),
-                       ("manage_payments", "补助金支付（批次、银行文件）")]
+        permissions = [("manage_mutual_aid", "管理医疗互助（参保、缴费）"),
+                       ("manage_payments", "补助金支付（批次、银行文件）"),
+                       ("administer_plan_years", "设置活动年度、项目和补助规则，批准逾期申请")]
 
     def __str__(self) -> str:
         return self.name
 
     def covers(self, day) -> bool:
         return self.starts_on <= day <= self.ends_on
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_at is not None
 
 
 class Payer(models.TextChoices):
@@ -73,6 +95,9 @@ class Product(models.Model):
         {"kind": "share", "base": "insured", "deductible": "0",
          "bands": [{"upto": null, "rate": "0.13"}], "cap_per_claim": null, "cap_per_period": "50000"}
         {"kind": "fixed", "conditions": [{"code": "cancer", "name": "…", "amount": "6000"}], "cap_per_period": "6000"}
+
+    ``rules`` hold from the year's start; a later change is a ``RuleChange`` from a date, and a stay is valued
+    by the rules in force on its discharge date (``rules_on``).
     """
 
     plan_year = models.ForeignKey(PlanYear, verbose_name="年度", on_delete=models.CASCADE, related_name="products")
@@ -94,6 +119,52 @@ class Product(models.Model):
     def __str__(self) -> str:
         return f"{self.plan_year.name}{self.name}"
 
+    def rules_on(self, day) -> tuple[dict, RuleChange | None]:
+        """The rules in force on ``day`` and the change that set them (None: the year's own rules)."""
+        change = self.rule_changes.filter(effective_from__lte=day).order_by("-effective_from").first()
+        return (change.rules, change) if change else (self.rules, None)
+
+
+class RuleChange(models.Model):
+    """A change of a product's benefit rules from a date. Claims of stays before that date keep the rules
+    they were (or will be) valued by; a change may not reach back over a stay already valued."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="rule_changes")
+    effective_from = models.DateField("生效日期")
+    rules = models.JSONField("补助规则")
+    note = models.CharField("变更说明", max_length=300)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "补助规则变更"
+        verbose_name_plural = "补助规则变更"
+        ordering = ["product", "effective_from"]
+        constraints = [models.UniqueConstraint(fields=["product", "effective_from"], name="rule_change_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.product} {self.effective_from}"
+
+
+class LateClaimException(models.Model):
+    """Permission, granted by a plan-year administrator with a reason, for one worker to claim after the
+    plan year's claim deadline; used by one claim (``case``)."""
+
+    plan_year = models.ForeignKey(PlanYear, on_delete=models.PROTECT, related_name="late_exceptions")
+    worker = models.ForeignKey(Worker, verbose_name="职工", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField("理由", max_length=300)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(default=timezone.now)
+    case = models.OneToOneField(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = "逾期申请例外"
+        verbose_name_plural = "逾期申请例外"
+        ordering = ["-granted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.plan_year} {self.worker_id}"
+
 
 class EnrolmentQuerySet(ScopedQuerySet):
     scope_field = "org__path"
@@ -108,7 +179,9 @@ class Enrolment(models.Model):
     enrolled_on = models.DateField("参保日期")
     covered_from = models.DateField("保障起始日")
     renewal = models.BooleanField("续保", default=False)
-    source = models.CharField("来源", max_length=10, default="roster")
+    source = models.CharField("来源", max_length=10, default="roster")  # roster, picked, history
+    date_reason = models.CharField("参保日期说明", max_length=200, blank=True,
+                                   help_text="工作人员指定参保日期（如纸质花名册早于系统上传）的理由")
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = EnrolmentQuerySet.as_manager()
@@ -164,6 +237,11 @@ class Claim(models.Model):
                                 null=True, blank=True)  # known once the stay's dates place it in a plan year
     subsidy = models.DecimalField("补助金额（元）", max_digits=10, decimal_places=2, null=True, blank=True)
     working = models.JSONField("计算过程", default=list, blank=True)
+    rule_change = models.ForeignKey(RuleChange, verbose_name="所用规则", on_delete=models.PROTECT, null=True,
+                                    blank=True, related_name="+")  # None: the year's own rules
+    discharged_on = models.DateField("出院日期", null=True, blank=True)  # the stay's month in the figures
+    external_number = models.CharField("原报销编号", max_length=40, null=True, blank=True, unique=True,
+                                       help_text="历史导入：总工会原系统或台账中的报销编号")
     payment_problem = models.CharField("支付失败原因", max_length=200, blank=True)
     paid_at = models.DateTimeField("支付时间", null=True, blank=True)
 
@@ -212,7 +290,13 @@ class PaymentBatchQuerySet(ScopedQuerySet):
 
 
 class PaymentBatch(models.Model):
+    """Approved claims of one plan year paid together. A history batch (``history``) holds the payments of
+    an imported past year, one per bank reference, already settled."""
+
     number = models.CharField("批次号", max_length=24, unique=True)
+    plan_year = models.ForeignKey(PlanYear, verbose_name="年度", on_delete=models.PROTECT, null=True,
+                                  related_name="batches")
+    history = models.BooleanField("历史导入", default=False)
     org = models.ForeignKey(Org, verbose_name="支付单位", on_delete=models.PROTECT, related_name="+")
     state = models.CharField("状态", max_length=10, choices=BatchState.choices, default=BatchState.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -255,6 +339,7 @@ class PaymentLine(models.Model):
     amount = models.DecimalField("金额（元）", max_digits=10, decimal_places=2)
     status = models.CharField("状态", max_length=8, choices=LineStatus.choices, default=LineStatus.PENDING)
     reason = models.CharField("失败原因", max_length=200, blank=True)
+    bank_reference = models.CharField("银行流水号", max_length=60, blank=True)
     settled_at = models.DateTimeField(null=True, blank=True)
 
     objects = PaymentLineQuerySet.as_manager()

@@ -57,7 +57,7 @@ def case_section(case, user, surface: str) -> dict:
 def _preview(claim):
     """The reviewer sees the subsidy the rules would give now, with its working (not yet stored)."""
     try:
-        amount, working = services.compute(claim)
+        amount, working, _change = services.compute(claim)
     except Enrolment.DoesNotExist:
         return {"amount": None, "working": ["申请人未参加该项目"]}
     return {"amount": amount, "working": working}
@@ -146,7 +146,6 @@ def _require_view(request):
 def overview(request):
     _require_view(request)
     plan_year = _plan_year(request)
-    result = None
     if request.method == "POST" and request.POST.get("id_number"):
         product = selectors.product_get(plan_year=plan_year, pk=request.POST.get("product"))
         try:
@@ -159,18 +158,22 @@ def overview(request):
             flash(request, exc)
         return redirect(f"{reverse('mutual_aid:overview')}?year={plan_year.year}")
     if request.method == "POST":
-        product = selectors.product_get(plan_year=plan_year, pk=request.POST.get("product"))
+        # a roster: queued as an import job whose preview shows each row's enrolment date and cover start
+        from gonghui.registry import services as registry_services
+
         upload = request.FILES.get("file")
-        if product is None or upload is None:
-            messages.error(request, "请选择项目和花名册文件。")
-        else:
-            try:
-                result = services.roster_import(actor=request.user, product=product, data=upload.read(),
-                                                filename=upload.name)
-                messages.success(request, f"花名册已导入：新参保{result.created}人，已参保{result.updated}人，"
-                                          f"错误{result.rejected}行。")
-            except (ValidationError, PermissionDenied) as exc:
-                flash(request, exc)
+        try:
+            if upload is None:
+                raise ValidationError("请选择花名册文件。")
+            job = registry_services.import_job_create(
+                actor=request.user, kind="ma_roster", filename=upload.name, data=upload.read(), request=request,
+                params={"product": request.POST.get("product", ""),
+                        "enrolled_on": request.POST.get("enrolled_on", ""),
+                        "reason": request.POST.get("reason", "")})
+        except (ValidationError, PermissionDenied) as exc:
+            flash(request, exc)
+            return redirect(f"{reverse('mutual_aid:overview')}?year={plan_year.year}")
+        return redirect("registry:import_detail", pk=job.pk)
     data = figures.plan_year_figures(user=request.user, plan_year=plan_year)
     contributions = (selectors.contributions(user=request.user, plan_year=plan_year)
                      .select_related("enterprise", "product").annotate(owed=F("amount_due") - F("amount_paid")))
@@ -178,7 +181,7 @@ def overview(request):
     contributions = contributions.order_by("-owed", "enterprise__name")[:30]  # the outstanding ones first
     return render(request, "mutual_aid/overview.html", {
         "plan_year": plan_year, "plan_years": selectors.plan_years(), "products": plan_year.products.all(),
-        "figures": data, "contributions": contributions, "owing": owing, "result": result,
+        "figures": data, "contributions": contributions, "owing": owing, "today": timezone.localdate(),
         "can_enrol": request.user.has_perm(services.PERM_ENROL),
         "can_manage": request.user.has_perm(services.PERM_MANAGE),
     })
@@ -217,7 +220,8 @@ def _payable_filters(request) -> dict:
 
     town_id = request.GET.get("town", "")
     town = next((t for t in towns_for(user=request.user) if str(t.pk) == town_id), None)
-    return {"town": town, "approved_from": day("from"), "approved_to": day("to")}
+    return {"town": town, "approved_from": day("from"), "approved_to": day("to"),
+            "plan_year": selectors.plan_year_or_none(request.GET.get("year", ""))}
 
 
 @login_required
@@ -243,6 +247,7 @@ def batches(request):
     return render(request, "mutual_aid/batches.html", {
         "batches": selectors.batches(user=request.user)[:100], "claims": shown, "filters": filters,
         "towns": towns_for(user=request.user), "payable_count": payable.count(),
+        "plan_years": selectors.plan_years(),
         "payable_total": sum((c.subsidy for c in payable), Decimal("0")), "more": payable.count() > len(shown),
         "query": request.GET.urlencode(),
     })
@@ -324,3 +329,14 @@ def dash(request):
     if request.GET.get("format") == "xlsx":
         return _download(figures.figures_xlsx(data), XLSX, f"{plan_year.name}医疗互助统计.xlsx")
     return render(request, "mutual_aid/dash.html", {"f": data, "plan_years": selectors.plan_years()})
+
+
+@login_required
+def reconcile(request):
+    """The year's paid total against the bank's results, batch by batch, and every difference."""
+    _require_view(request)
+    plan_year = _plan_year(request)
+    data = selectors.reconciliation(user=request.user, plan_year=plan_year)
+    if request.GET.get("format") == "xlsx":
+        return _download(figures.reconciliation_xlsx(data), XLSX, f"{plan_year.name}医疗互助对账.xlsx")
+    return render(request, "mutual_aid/reconcile.html", {"r": data, "plan_years": selectors.plan_years()})

@@ -13,12 +13,14 @@ from .claims import (  # noqa: F401
     invoice_add,
     invoice_correct,
     invoice_remove,
+    late_exception,
     normalise_invoice_number,
     on_step,
     payee_correct,
 )
 from .common import (  # noqa: F401
     ITEM_CODE,
+    PERM_ADMIN,
     PERM_ENROL,
     PERM_MANAGE,
     PERM_PAY,
@@ -26,7 +28,6 @@ from .common import (  # noqa: F401
     _require,
 )
 from .enrolment import (  # noqa: F401
-    RosterImporter,
     _enrol_rows,
     _refresh_contributions,
     _renewal,
@@ -34,6 +35,7 @@ from .enrolment import (  # noqa: F401
     covered_from,
     enrol,
     enrol_by_id_number,
+    enrolment_date,
     roster_import,
 )
 from .payments import (  # noqa: F401
@@ -44,4 +46,17 @@ from .payments import (  # noqa: F401
     batch_export,
     batch_import_result,
     paid_total,
+)
+from .plan_years import (  # noqa: F401
+    enrolment_window_set,
+    late_exception_grant,
+    may_administer,
+    plan_year_close,
+    plan_year_create,
+    plan_year_update,
+    product_save,
+    rule_change_add,
+    rules_from_form,
+    rules_to_form,
+    rules_try,
 )

@@ -21,8 +21,10 @@ from ..models import (
     Claim,
     ClaimInvoice,
     Enrolment,
+    LateClaimException,
     PlanYear,
     Product,
+    RuleChange,
 )
 from .common import _decimal
 
@@ -166,14 +168,23 @@ def eligibility(case: Case) -> None:
         if not plan_year.covers(invoice.issued_on):
             errors.setdefault("invoices", []).append(
                 f"发票{invoice.number}的日期{invoice.issued_on}不在{plan_year.name}保障期内。")
-    if timezone.localdate() > plan_year.claim_deadline:
-        errors["__all__"] = [f"{plan_year.name}的报销申请已于{plan_year.claim_deadline}截止，申请已失效。"]
+    if timezone.localdate() > plan_year.claim_deadline and late_exception(plan_year, case) is None:
+        errors["__all__"] = [f"{plan_year.name}的报销申请已于{plan_year.claim_deadline}截止，申请已失效"
+                             f"（确有正当理由的，须经总工会医疗互助管理员批准逾期申请）。"]
     taken = set(ClaimInvoice.objects.filter(reserved=True, number__in=[i.number for i in invoices])
                 .exclude(claim=claim).values_list("number", flat=True))
     for number in sorted(taken):
         errors.setdefault("invoices", []).append(f"发票{number}已被其他报销申请使用，不能重复报销。")
     if errors:
         raise ValidationError(errors)
+
+
+def late_exception(plan_year: PlanYear, case: Case) -> LateClaimException | None:
+    """The exception that lets this worker's claim in after the deadline: one already used by this case,
+    or an unused one granted for the worker and the year."""
+    return (LateClaimException.objects.filter(plan_year=plan_year, worker_id=case.applicant_id, case=case).first()
+            or LateClaimException.objects.filter(plan_year=plan_year, worker_id=case.applicant_id,
+                                                 case__isnull=True).order_by("granted_at").first())
 
 
 def _granted(claim: Claim) -> Decimal:
@@ -184,22 +195,33 @@ def _granted(claim: Claim) -> Decimal:
     return total or Decimal("0")
 
 
-def compute(claim: Claim) -> tuple[Decimal, list[str]]:
+def _discharged(claim: Claim) -> dt.date:
+    return claim.discharged_on or dt.date.fromisoformat(claim.case.form["discharged_on"])
+
+
+def compute(claim: Claim) -> tuple[Decimal, list[str], RuleChange | None]:
+    """The subsidy by the rules in force on the day of discharge (the year's own, or a later change)."""
     enrolment = Enrolment.objects.get(product=claim.product, worker_id=claim.case.applicant_id)
     invoices = [calculation.Invoice(i.number, i.issued_on, i.eligible) for i in claim.invoices.all()]
-    return calculation.subsidy(claim.product.rules, invoices, covered_from=enrolment.covered_from,
-                               already_granted=_granted(claim), condition=claim.case.form.get("condition", ""))
+    rules, change = claim.product.rules_on(_discharged(claim))
+    amount, working = calculation.subsidy(rules, invoices, covered_from=enrolment.covered_from,
+                                          already_granted=_granted(claim),
+                                          condition=claim.case.form.get("condition", ""))
+    if change is not None:
+        working = [f"按{change.effective_from:%Y-%m-%d}起施行的规则计算（{change.note}）", *working]
+    return amount, working, change
 
 
 def claim_subsidy_calculate(claim: Claim) -> None:
-    """At approval, in the step's transaction: the subsidy by the rules of the plan year of the stay, kept
-    once, on the claim (with its working); a subsidy of nothing refuses the approval (rolled back)."""
+    """At approval, in the step's transaction: the subsidy by the rules in force for the stay, kept once,
+    on the claim (with its working and the rules used); a subsidy of nothing refuses the approval."""
     if claim.product_id is None:
-        claim.product = _product_for(claim.case, dt.date.fromisoformat(claim.case.form["discharged_on"]))
-    amount, working = compute(claim)
+        claim.product = _product_for(claim.case, _discharged(claim))
+    amount, working, change = compute(claim)
     if amount <= 0:
         raise ValidationError("按规则计算的补助金额为0，请改为“不予核准”并说明原因。")
-    Claim.objects.filter(pk=claim.pk).update(product=claim.product, subsidy=amount, working=working)
+    Claim.objects.filter(pk=claim.pk).update(product=claim.product, subsidy=amount, working=working,
+                                             rule_change=change)
 
 
 def on_step(case: Case, name: str, source: str) -> None:
@@ -208,8 +230,15 @@ def on_step(case: Case, name: str, source: str) -> None:
     the subsidy on the claim (``claim_subsidy_calculate``)."""
     claim = claim_of(case)
     if name == "submit":
-        claim.product = _product_for(case, dt.date.fromisoformat(case.form["discharged_on"]))
-        claim.save(update_fields=["product"])
+        claim.discharged_on = dt.date.fromisoformat(case.form["discharged_on"])
+        claim.product = _product_for(case, claim.discharged_on)
+        claim.save(update_fields=["product", "discharged_on"])
+        if timezone.localdate() > claim.product.plan_year.claim_deadline:
+            exception = late_exception(claim.product.plan_year, case)  # eligibility found it
+            if exception is not None and exception.case_id is None:
+                LateClaimException.objects.filter(pk=exception.pk).update(case=case)
+                audit.record(actor=None, action="mutual_aid.late_exception_used", obj=case,
+                             summary=f"{case.number} 按批准的逾期申请例外提交（{exception.reason}）"[:300])
         try:
             with transaction.atomic():
                 claim.invoices.update(reserved=True)

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from gonghui.orgs.scoping import in_scope
 
-from ..models import ITEM_CODE, PERM_ENROL, PERM_MANAGE, PERM_PAY  # noqa: F401 - the services' names
+from ..models import ITEM_CODE, PERM_ADMIN, PERM_ENROL, PERM_MANAGE, PERM_PAY  # noqa: F401 - the services' names
 
 
 def _require(actor, perm: str, path: str, what: str) -> None:

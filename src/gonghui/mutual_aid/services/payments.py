@@ -47,9 +47,12 @@ def batch_create(*, actor, claims=None) -> PaymentBatch:
     claims = list(claims if claims is not None else payable(user=actor)[:2000])
     if not claims:
         raise ValidationError("没有待支付的已核准报销申请。")
+    years = {claim.product.plan_year_id for claim in claims}
+    if len(years) > 1:
+        raise ValidationError("一个支付批次只能包含同一活动年度的报销申请，请先按年度筛选。")
     with transaction.atomic():
         number = numbering.next_number(BATCH_PREFIX, timezone.localdate().year)
-        batch = PaymentBatch.objects.create(number=number, org=org, created_by=actor)
+        batch = PaymentBatch.objects.create(number=number, org=org, created_by=actor, plan_year_id=years.pop())
         total = Decimal("0")
         for claim in claims:
             case = claim.case

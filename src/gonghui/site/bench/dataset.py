@@ -77,6 +77,57 @@ def write_workers_xlsx(path: Path, scale: float, enterprises: list[list]) -> int
     return n
 
 
+def write_history_files(enrolments: Path, claims: Path, year: int, n_enrolments: int, n_claims: int) -> None:
+    """A past plan year as a federation keeps it: its enrolments (random workers of the registry) and its
+    settled claims (one row per invoice, about 1.2 invoices a claim). The plan year is made if missing;
+    the files are written once per scale (in constant memory)."""
+    import xlsxwriter
+
+    from gonghui.mutual_aid.importers import CLAIM_COLUMNS, HistoryEnrolmentImporter
+    from gonghui.mutual_aid.models import PlanYear
+
+    if not PlanYear.objects.filter(year=year).exists():
+        _plan_year(year)
+    if enrolments.exists() and claims.exists():
+        return
+    rng = random.Random(year)  # noqa: S311
+    ids = list(Worker.objects.values_list("pk", flat=True))
+    chosen = rng.sample(ids, min(n_enrolments, len(ids)))
+    people = []
+    for start in range(0, len(chosen), CHUNK):
+        part = Worker.objects.filter(pk__in=chosen[start:start + CHUNK]).only("name", "id_enc")
+        people += [(w.name, w.id_number_clear()) for w in part]
+    book = xlsxwriter.Workbook(str(enrolments), {"constant_memory": True})
+    sheet = book.add_worksheet("参保")
+    for c, name in enumerate(HistoryEnrolmentImporter.columns):
+        sheet.write_string(0, c, name)
+    for n, (name, id_number) in enumerate(people, start=1):
+        enrolled = f"{year - 1}-12-{rng.randint(1, 28):02d}"
+        for c, value in enumerate([str(year), "住院医疗互助", name, id_number, enrolled, "", "36"]):
+            sheet.write_string(n, c, value)
+    book.close()
+    book = xlsxwriter.Workbook(str(claims), {"constant_memory": True})
+    sheet = book.add_worksheet("报销")
+    for c, name in enumerate(CLAIM_COLUMNS):
+        sheet.write_string(0, c, name)
+    row = 0
+    for n in range(min(n_claims, len(people))):
+        name, id_number = people[n]
+        admitted = dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(350))
+        discharged = admitted + dt.timedelta(days=rng.randint(2, 12))
+        paid = discharged + dt.timedelta(days=rng.randint(15, 60))
+        invoices = [rng.randint(2000, 60000) for _ in range(2 if rng.random() < 0.2 else 1)]
+        subsidy = f"{sum(invoices) * 0.8 * 0.13:.2f}"
+        for k, amount in enumerate(invoices):
+            row += 1
+            values = [f"JJ{year}-{n + 1:06d}", str(year), "住院医疗互助", name, id_number, "晋江市医院",
+                      admitted.isoformat(), discharged.isoformat(), "肺炎", f"H{year}{n:07d}{k}", str(amount),
+                      f"{amount * 0.8:.2f}", subsidy, paid.isoformat(), f"BK{year}{n:08d}"]
+            for c, value in enumerate(values):
+                sheet.write_string(row, c, value)
+    book.close()
+
+
 def _insert(table: str, columns: list[str], rows: list[tuple]) -> None:
     placeholders = ", ".join(["%s"] * len(columns))
     with connection.cursor() as cursor:

@@ -5,6 +5,9 @@ short, and where it has one, a ratio to a raw baseline measured in the same run 
   process of its own (its peak RSS is the import's); baseline: the same final rows inserted with the
   database's raw bulk path (sqlite3 ``executemany`` in one transaction / PostgreSQL ``COPY``) into
   tables of the same shape. Then a full re-import (every row an update).
+- history: a past plan year brought in (150,000 enrolments and 13,000 settled claims at scale 1) by the
+  real importers in a process of their own; baseline: the rows they wrote, inserted raw. Then a re-import
+  (nothing added).
 - search: p50/p99 of the registry search by pinyin initials, name, last 4 ID digits, full ID number, and
   whether each query plan uses an index.
 - queue: a town's queue page and the /api/v1/cases list, first and a deep page, filtered: p50/p99 and
@@ -79,11 +82,12 @@ def import_child(path: str, baseline: bool) -> dict:
     return out
 
 
-def raw_baseline(tables: list[str]) -> float:
-    """Copy the rows of ``tables`` into twins of the same shape with the raw bulk path; the seconds spent
-    inserting (reading them back is not counted)."""
+def raw_baseline(tables: list[str], where: dict[str, str] | None = None) -> float:
+    """Copy the rows of ``tables`` (those matching ``where[table]``, when given) into twins of the same
+    shape with the raw bulk path; the seconds spent inserting (reading them back is not counted)."""
     spent = 0.0
     vendor = connection.vendor
+    where = where or {}
     for table in tables:
         twin = f"bench_raw_{table}"
         with connection.cursor() as cursor:
@@ -99,7 +103,7 @@ def raw_baseline(tables: list[str]) -> float:
                         f'ON "{table}"', f'ON "{twin}"'))
         raw = connection.connection
         read = raw.cursor()
-        read.execute(f"SELECT * FROM {table}")  # noqa: S608
+        read.execute(f"SELECT * FROM {table} {where.get(table, '')}")  # noqa: S608
         columns = len(read.description)
         if vendor == "postgresql":
             started = time.perf_counter()
@@ -160,6 +164,87 @@ def run_import(bench_dir: Path, scale: float, enterprises, figures: list[Figure]
         figures.append(Figure("import.baseline_seconds", round(first["baseline_seconds"], 1), "s",
                               "raw bulk insert of the same rows"))
         figures.append(Figure("import.ratio_baseline_over_import", round(ratio, 3), "ratio", "≥ 0.5", ratio >= 0.5))
+
+
+# --- history: a past plan year brought in ---------------------------------------------------------------
+
+HISTORY_YEAR = 2015
+HISTORY_ENROLMENTS = 150_000
+HISTORY_CLAIMS = 13_000
+_HISTORY_CLAIM = "(SELECT id FROM mutual_aid_claim WHERE external_number IS NOT NULL)"
+HISTORY_ROWS = {  # what the history import writes, for the raw baseline
+    "enrolments": {"mutual_aid_enrolment": "WHERE source = 'history'"},
+    "claims": {"cases_case": "WHERE id IN (SELECT case_id FROM mutual_aid_claim WHERE external_number IS NOT NULL)",
+               "cases_caseevent": "WHERE case_id IN (SELECT case_id FROM mutual_aid_claim "
+                                  "WHERE external_number IS NOT NULL)",
+               "mutual_aid_claim": "WHERE external_number IS NOT NULL",
+               "mutual_aid_claiminvoice": f"WHERE claim_id IN {_HISTORY_CLAIM}",
+               "mutual_aid_paymentline": f"WHERE claim_id IN {_HISTORY_CLAIM}"},
+}
+
+
+def history_child(enrolments: str, claims: str, baseline: bool) -> dict:
+    """Run in a process of its own: the history importers on the two files, then the raw baselines."""
+    from django.contrib.auth import get_user_model
+
+    from gonghui.mutual_aid.importers import HistoryClaimImporter, HistoryEnrolmentImporter
+    from gonghui.orgs.models import Org
+
+    scope = Org.objects.get(depth=1)
+    actor = get_user_model().objects.get(username="city_staff")
+    out = {}
+    for kind, importer, path in (("enrolments", HistoryEnrolmentImporter, enrolments),
+                                 ("claims", HistoryClaimImporter, claims)):
+        started = time.perf_counter()
+        result = importer(scope=scope, actor=actor).run(Path(path).read_bytes(), Path(path).name)
+        out[kind] = {"seconds": time.perf_counter() - started, "good": result.good, "created": result.created,
+                     "updated": result.updated, "rejected": result.rejected,
+                     "errors": [e.reason for e in result.errors[:3]]}
+        if baseline:
+            out[kind]["baseline_seconds"] = raw_baseline(list(HISTORY_ROWS[kind]), HISTORY_ROWS[kind])
+    out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def run_history(bench_dir: Path, scale: float, figures: list[Figure], log) -> None:
+    from gonghui.mutual_aid.models import Claim
+
+    from .dataset import write_history_files
+
+    enrolments, claims = (bench_dir / f"history-{kind}-{scale:g}.xlsx" for kind in ("enrolments", "claims"))
+    if not enrolments.exists() or not claims.exists():
+        log("写往年参保名单和已发放报销 …")
+    write_history_files(enrolments, claims, HISTORY_YEAR, int(HISTORY_ENROLMENTS * scale),
+                        int(HISTORY_CLAIMS * scale))
+    state_file = bench_dir / f"history-state-{connection.vendor}.json"
+    fresh = not Claim.objects.filter(external_number__isnull=False).exists()
+    log("往年数据导入（真实导入程序，独立进程）…" if fresh else "往年数据重新导入（不应新增任何记录）…")
+    child = subprocess.run([sys.executable, "-m", "gonghui", "bench", "--history-child",  # noqa: S603
+                            f"{enrolments},{claims}", *(["--baseline"] if fresh else [])],
+                           capture_output=True, text=True, check=True, env=os.environ.copy())
+    result = json.loads(child.stdout.strip().splitlines()[-1])
+    if fresh:
+        state_file.write_text(json.dumps(result))
+    kind_label = "history" if fresh else "history_reimport"
+    for kind in ("enrolments", "claims"):
+        part = result[kind]
+        figures.append(Figure(f"{kind_label}.{kind}.rows_per_second", round(part["good"] / part["seconds"]),
+                              "rows/s"))
+        if fresh:
+            figures.append(Figure(f"history.{kind}.created", part["created"], "records",
+                                  "every good record", part["created"] > 0 and not part["rejected"]))
+        else:
+            figures.append(Figure(f"history_reimport.{kind}.created", part["created"], "records", "0 (no duplicates)",
+                                  part["created"] == 0))
+    figures.append(Figure(f"{kind_label}.peak_rss", round(result["rss_mb"]), "MB", "≤ 1024 MB",
+                          result["rss_mb"] <= 1024))
+    first = result if fresh else (json.loads(state_file.read_text()) if state_file.exists() else None)
+    for kind in ("enrolments", "claims") if first else ():
+        part = first[kind]
+        if "baseline_seconds" in part:
+            ratio = part["baseline_seconds"] / part["seconds"]
+            figures.append(Figure(f"history.{kind}.ratio_baseline_over_import", round(ratio, 3), "ratio", "≥ 0.5",
+                                  ratio >= 0.5))
 
 
 # --- search ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""`python -m gonghui bench [--scale S] [--only import,search,queue,dashboard,http] [--json OUT]`
+"""`python -m gonghui bench [--scale S] [--only import,history,search,queue,dashboard,http] [--json OUT]`
 
 Builds (or reuses) a city-sized data set in a database of its own — ``<data dir>/bench/bench.sqlite3``,
 or, when ``DATABASE_URL`` names a PostgreSQL database, the same server's ``<name>_bench`` (created if
@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-SECTIONS = ("import", "search", "queue", "dashboard", "http")
+SECTIONS = ("import", "history", "search", "queue", "dashboard", "http")
 
 
 class Command(BaseCommand):
@@ -31,13 +31,19 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=30, help="runs per timed page or query")
         parser.add_argument("--requests", type=int, default=2000, help="requests of the HTTP figure")
         parser.add_argument("--import-child", default="", help=argparse_hidden())
+        parser.add_argument("--history-child", default="", help=argparse_hidden())
         parser.add_argument("--baseline", action="store_true", help=argparse_hidden())
 
-    def handle(self, *args, scale, only, json, runs, requests, import_child, baseline, **options):
+    def handle(self, *args, scale, only, json, runs, requests, import_child, history_child, baseline, **options):
         if import_child:
             from gonghui.site.bench.runner import import_child as child
 
             self.stdout.write(_json(child(import_child, baseline)))
+            return
+        if history_child:
+            from gonghui.site.bench.runner import history_child as child
+
+            self.stdout.write(_json(child(*history_child.split(","), baseline)))
             return
         if os.environ.get("GONGHUI_BENCH") != "1":
             return self._reexec()
@@ -90,6 +96,8 @@ class Command(BaseCommand):
 
         if not Worker.objects.exists():
             runner.run_import(bench_dir, scale, enterprises, [], log)  # the data set needs its workers
+        if "history" in sections:
+            runner.run_history(bench_dir, scale, figures, log)
         if {"queue", "dashboard", "http"} & set(sections):
             log("办件数据集 …")
             dataset.ensure_cases(scale, progress=lambda m: None)
