@@ -189,7 +189,8 @@ def case_create(*, actor, item: ServiceItem, data: dict, worker: Worker | None =
 class PastCase:
     """A case that ended before the platform, as a module's history import brings it in."""
 
-    worker: Worker
+    applicant_id: int  # the worker
+    org_path: str  # of the worker's organisation (the handling organisation follows from it)
     form: dict
     state: str  # a closed state of the item's workflow
     closed_at: dt.datetime
@@ -212,9 +213,10 @@ def past_cases_record(*, actor, item: ServiceItem, past: list[PastCase]) -> list
         numbers[year] = numbering.reserve(item.prefix, year, sum(1 for p in past if p.year == year))
     rows = []
     for p in past:
-        path = _handling_path(item, p.worker.org.path)
+        path = _handling_path(item, p.org_path)
         org = orgs.get(path) or orgs.setdefault(path, Org.objects.get(path=path))
-        rows.append(Case(number=numbers[p.year].pop(0), item=item, applicant=p.worker, org=org, filed_by=actor,
+        rows.append(Case(number=numbers[p.year].pop(0), item=item, applicant_id=p.applicant_id, org=org,
+                         filed_by=actor,
                          state=p.state, form=p.form, result=p.result, created_at=p.closed_at,
                          decided_at=p.closed_at, closed_at=p.closed_at))
     Case.objects.bulk_create(rows, batch_size=1000)

@@ -17,6 +17,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -88,6 +89,16 @@ def _masked_label(values: dict) -> str:
     return f"{cell_text(values.get('姓名'))} {pii.mask_id(raw) if len(raw) >= 15 else raw}"
 
 
+class WorkerRef(NamedTuple):
+    """What an import needs of a worker (read as plain values: model instances cost more than the rest)."""
+
+    pk: int
+    name: str
+    org_id: int
+    enterprise_id: int | None
+    path: str  # of the worker's organisation
+
+
 class WorkerRows(Importer):
     """Rows that name a worker of the registry by name and ID number, within the importer's scope."""
 
@@ -101,10 +112,12 @@ class WorkerRows(Importer):
                 self._bidx[raw] = pii.blind_index(idnumber.parse(raw).value, purpose="id_number")
             except idnumber.IdNumberError:
                 continue
-        self._workers = {w.id_bidx: w for w in Worker.objects.within(self.scope.path).select_related("org")
-                         .filter(id_bidx__in=list(self._bidx.values()))}
+        self._workers = {bidx: WorkerRef(pk, name, org_id, enterprise_id, path) for
+                         pk, name, org_id, enterprise_id, path, bidx in Worker.objects.within(self.scope.path)
+                         .filter(id_bidx__in=list(self._bidx.values()))
+                         .values_list("pk", "name", "org_id", "enterprise_id", "org__path", "id_bidx")}
 
-    def worker(self, values: dict) -> Worker:
+    def worker(self, values: dict) -> WorkerRef:
         raw = cell_text(values.get("身份证号"))
         if raw not in self._bidx:
             try:
@@ -155,7 +168,7 @@ class RosterImporter(WorkerRows):
         super().prefetch(rows)
         self.renewals = _renewal(self.product, [w.pk for w in self._workers.values()])
 
-    def validate(self, values: dict) -> Worker:
+    def validate(self, values: dict) -> WorkerRef:
         worker = self.worker(values)
         if worker.pk not in self.enrolled:
             self.starts[covered_from(self.product, self.on, worker.pk in self.renewals)] += 1
@@ -164,7 +177,7 @@ class RosterImporter(WorkerRows):
     def key(self, record) -> str:
         return str(record.pk)
 
-    def preview_row(self, record: Worker) -> dict:
+    def preview_row(self, record: WorkerRef) -> dict:
         if record.pk in self.enrolled:
             return {"姓名": record.name, "参保日期": "已参保", "保障起始日": "—", "类型": "—"}
         renewal = record.pk in self.renewals
@@ -210,7 +223,7 @@ class PlanYears:
 @dataclass
 class EnrolmentRow:
     product: Product
-    worker: Worker
+    worker: WorkerRef
     enrolled_on: dt.date
     covered_from: dt.date | None
     paid: Decimal
@@ -232,7 +245,7 @@ class HistoryEnrolmentImporter(WorkerRows):
 
     def prefetch(self, rows: list[dict]) -> None:
         super().prefetch(rows)
-        self.enrolled = set(Enrolment.objects.filter(worker__in=list(self._workers.values()))
+        self.enrolled = set(Enrolment.objects.filter(worker_id__in=[w.pk for w in self._workers.values()])
                             .values_list("product_id", "worker_id"))
 
     def validate(self, values: dict) -> EnrolmentRow:
@@ -248,7 +261,7 @@ class HistoryEnrolmentImporter(WorkerRows):
         paid = _amount(values, "已缴互助金（元）", required=False) or Decimal("0")
         row = EnrolmentRow(product, worker, enrolled_on, covered, paid)
         if (product.pk, worker.pk) not in self.enrolled:
-            totals = self.added[(year.year, worker.org.path[:TOWN])]
+            totals = self.added[(year.year, worker.path[:TOWN])]
             totals[0] += 1
             totals[1] += paid
         return row
@@ -314,7 +327,7 @@ class InvoiceRow:
 class PastClaim:
     external: str
     product: Product
-    worker: Worker
+    worker: WorkerRef
     hospital: str
     admitted_on: dt.date
     discharged_on: dt.date
@@ -357,7 +370,7 @@ class HistoryClaimImporter(WorkerRows):
         numbers = {normalise_invoice_number(cell_text(v.get("发票号码"))) for v in rows}
         self.taken = dict(ClaimInvoice.objects.filter(reserved=True, number__in=numbers)
                           .values_list("number", "claim__case__number"))
-        self.enrolled = set(Enrolment.objects.filter(worker__in=list(self._workers.values()))
+        self.enrolled = set(Enrolment.objects.filter(worker_id__in=[w.pk for w in self._workers.values()])
                             .values_list("product_id", "worker_id"))
 
     def records(self, data, filename, result, progress=None):
@@ -468,7 +481,7 @@ class HistoryClaimImporter(WorkerRows):
             return []
         totals: dict[tuple[int, str], list] = defaultdict(lambda: [0, 0, Decimal("0")])
         for claim in good:
-            t = totals[(claim.product.plan_year.year, claim.worker.org.path[:TOWN])]
+            t = totals[(claim.product.plan_year.year, claim.worker.path[:TOWN])]
             t[0] += 1
             t[1] += len(claim.invoices)
             t[2] += claim.subsidy
@@ -496,7 +509,8 @@ class HistoryClaimImporter(WorkerRows):
         midnight = dt.time(0)
         paid_at = {c.external: timezone.make_aware(dt.datetime.combine(c.paid_on, midnight)) for c in fresh}
         past = [cases.PastCase(
-            worker=c.worker, state="fulfilled", closed_at=paid_at[c.external], year=c.product.plan_year.year,
+            applicant_id=c.worker.pk, org_path=c.worker.path, state="fulfilled", closed_at=paid_at[c.external],
+            year=c.product.plan_year.year,
             note="历史数据导入（补助金已发放）",
             form={"product": c.product.name, "hospital": c.hospital, "admitted_on": c.admitted_on.isoformat(),
                   "discharged_on": c.discharged_on.isoformat(), "diagnosis": c.diagnosis})

@@ -114,10 +114,13 @@ def enrol_by_id_number(*, actor, product: Product, id_number: str, on=None, reas
     return worker
 
 
-def _enrol_rows(product: Product, workers: list[Worker], on: dt.date, source: str, reason: str = "") -> int:
-    existing = set(Enrolment.objects.filter(product=product, worker__in=workers).values_list("worker_id", flat=True))
+def _enrol_rows(product: Product, workers: list, on: dt.date, source: str, reason: str = "") -> int:
+    """Enrol ``workers`` (Worker instances, or anything with their pk, org_id and enterprise_id)."""
+    existing = set(Enrolment.objects.filter(product=product, worker_id__in=[w.pk for w in workers])
+                   .values_list("worker_id", flat=True))
     renewals = _renewal(product, [w.pk for w in workers])
-    rows = [Enrolment(product=product, worker=w, enterprise_id=w.enterprise_id, org_id=w.org_id, enrolled_on=on,
+    rows = [Enrolment(product=product, worker_id=w.pk, enterprise_id=w.enterprise_id, org_id=w.org_id,
+                      enrolled_on=on,
                       covered_from=covered_from(product, on, w.pk in renewals), renewal=w.pk in renewals,
                       source=source, date_reason=reason)
             for w in workers if w.pk not in existing]
@@ -148,7 +151,13 @@ def _refresh_contributions(product: Product, enterprise_ids, paid: dict | None =
             row.amount_paid += add
             changed.append(row)
     Contribution.objects.bulk_create(new, batch_size=1000)
-    Contribution.objects.bulk_update(changed, ["persons", "amount_due", "amount_paid"], batch_size=1000)
+    if changed:  # one prepared UPDATE run for every row: bulk_update's CASE over thousands of rows is slower
+        from django.db import connection
+
+        table = connection.ops.quote_name(Contribution._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {table} SET persons = %s, amount_due = %s, amount_paid = %s "  # noqa: S608
+                               "WHERE id = %s", [(c.persons, c.amount_due, c.amount_paid, c.pk) for c in changed])
 
 
 def roster_import(*, actor, product: Product, data: bytes, filename: str, dry_run: bool = False,
