@@ -128,3 +128,37 @@ def test_claim_review_payment_and_a_failed_transfer(phone, desktop, server, tmp_
     phone.get_by_role("button", name="提交更正").click()
     expect(phone.get_by_text("收款账户已更正")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_administrator_sets_up_next_year_and_tries_its_rules(desktop, server):
+    log_in(desktop, server, "city_mutualaid")
+    desktop.goto(server + "/desk/mutual-aid/")
+    desktop.get_by_role("link", name="年度与规则").click()
+    expect(desktop.get_by_role("heading", level=1)).to_have_text("2026年度 示例规则")
+    desktop.get_by_role("link", name="年度与规则").click()
+    expect(desktop.get_by_test_id("plan-years")).to_contain_text("2027年度")
+    desktop.get_by_label("年度", exact=True).fill("2028")
+    desktop.get_by_label("复制自").select_option("2027")
+    desktop.get_by_role("button", name="设立年度").click()
+    expect(desktop.get_by_role("heading", level=1)).to_contain_text("2028年度")
+    expect(desktop.get_by_label("报销申请截止")).to_have_value("2029-03-31")
+    expect(desktop.get_by_test_id("products")).to_contain_text("女职工特殊疾病互助")
+    shot(desktop, "aid-plan-year")
+
+    desktop.get_by_test_id("products").get_by_role("link", name="住院医疗互助").click()
+    desktop.get_by_label("分档比例").fill("10000 10%\n以上 15%")
+    desktop.get_by_label("示例费用").fill("30000")
+    desktop.get_by_role("button", name="试算").click()
+    trial = desktop.get_by_test_id("trial")
+    expect(trial).to_contain_text("10,000.00元至")  # the first band, then the rest
+    expect(trial).to_contain_text("试算补助：4000.00 元")  # 10% of 10,000 + 15% of 20,000
+    shot(desktop, "aid-product-trial")
+    desktop.get_by_role("button", name="保存项目").click()
+    expect(desktop.get_by_role("alert").or_(desktop.locator(".alert-success"))).to_contain_text("已保存")
+
+    desktop.goto(server + "/dash/mutual-aid/?year=2026")
+    expect(desktop.get_by_test_id("persons")).not_to_have_text("0")
+    shot(desktop, "aid-figures")
+    desktop.get_by_role("link", name="对账").click()
+    expect(desktop.get_by_test_id("balance")).to_be_visible()
+    shot(desktop, "aid-reconcile")

@@ -78,7 +78,7 @@ def _claims_file(workers) -> tuple[bytes, Decimal, dict]:
     for n, worker in enumerate(workers[10:20]):
         month = 3 + n  # stays from March to December
         discharged = dt.date(2015, month, 10)
-        paid_on = dt.date(2016, 1, 8) if month == 12 else dt.date(2015, month, 25)
+        paid_on = dt.date(2016, 1, 1) if month == 12 else dt.date(2015, month, 25)  # midnight in China: Dec in UTC
         subsidy = Decimal("1300.00") + n * 100
         invoices = [(f"FP2015{n:04d}A", "12000", "10000")] + ([(f"FP2015{n:04d}B", "3000", "2000")] if n < 2 else [])
         for number, amount, eligible in invoices:

@@ -101,7 +101,7 @@ def contribution_get(*, user, pk) -> Contribution:
 
 
 def batches(*, user):
-    return PaymentBatch.objects.visible_to(user, PERM_PAY)
+    return PaymentBatch.objects.visible_to(user, PERM_PAY).select_related("plan_year")
 
 
 def batch_get(*, user, pk) -> PaymentBatch:

@@ -261,8 +261,12 @@ def _batch(request, pk: int) -> PaymentBatch:
 @login_required
 def batch(request, pk: int):
     batch = _batch(request, pk)
-    lines = selectors.batch_lines(batch)
-    return render(request, "mutual_aid/batch.html", {"batch": batch, "lines": lines, "LineStatus": LineStatus})
+    lines = selectors.batch_lines(batch)[:LINES_SHOWN + 1]
+    return render(request, "mutual_aid/batch.html", {"batch": batch, "lines": lines[:LINES_SHOWN],
+                                                     "more": len(lines) > LINES_SHOWN, "LineStatus": LineStatus})
+
+
+LINES_SHOWN = 1000  # a history batch holds a whole past year
 
 
 @login_required

@@ -236,7 +236,8 @@ def on_step(case: Case, name: str, source: str) -> None:
         if timezone.localdate() > claim.product.plan_year.claim_deadline:
             exception = late_exception(claim.product.plan_year, case)  # eligibility found it
             if exception is not None and exception.case_id is None:
-                LateClaimException.objects.filter(pk=exception.pk).update(case=case)
+                if not LateClaimException.objects.filter(pk=exception.pk, case__isnull=True).update(case=case):
+                    raise ValidationError("该逾期申请例外已被另一件申请使用。")  # two late claims at once: one
                 audit.record(actor=None, action="mutual_aid.late_exception_used", obj=case,
                              summary=f"{case.number} 按批准的逾期申请例外提交（{exception.reason}）"[:300])
         try:
