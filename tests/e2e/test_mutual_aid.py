@@ -133,9 +133,9 @@ def test_claim_review_payment_and_a_failed_transfer(phone, desktop, server, tmp_
 def test_the_administrator_sets_up_next_year_and_tries_its_rules(desktop, server):
     log_in(desktop, server, "city_mutualaid")
     desktop.goto(server + "/desk/mutual-aid/")
-    desktop.get_by_role("link", name="年度与规则").click()
+    desktop.get_by_role("link", name="年度与规则").first.click()
     expect(desktop.get_by_role("heading", level=1)).to_have_text("2026年度 示例规则")
-    desktop.get_by_role("link", name="年度与规则").click()
+    desktop.get_by_role("navigation", name="位置").get_by_role("link", name="年度与规则").click()
     expect(desktop.get_by_test_id("plan-years")).to_contain_text("2027年度")
     desktop.get_by_label("年度", exact=True).fill("2028")
     desktop.get_by_label("复制自").select_option("2027")
@@ -150,8 +150,8 @@ def test_the_administrator_sets_up_next_year_and_tries_its_rules(desktop, server
     desktop.get_by_label("示例费用").fill("30000")
     desktop.get_by_role("button", name="试算").click()
     trial = desktop.get_by_test_id("trial")
-    expect(trial).to_contain_text("10,000.00元至")  # the first band, then the rest
-    expect(trial).to_contain_text("试算补助：4000.00 元")  # 10% of 10,000 + 15% of 20,000
+    expect(trial).to_contain_text("10,000.00元以上部分20,000.00元 × 15%")  # the first band, then the rest
+    expect(trial).to_contain_text("试算补助：4,000.00 元")  # 10% of 10,000 + 15% of 20,000
     shot(desktop, "aid-product-trial")
     desktop.get_by_role("button", name="保存项目").click()
     expect(desktop.get_by_role("alert").or_(desktop.locator(".alert-success"))).to_contain_text("已保存")
