@@ -61,6 +61,13 @@ def product_get(*, plan_year: PlanYear, pk) -> Product | None:
     return Product.objects.filter(plan_year=plan_year, pk=pk or 0).first()
 
 
+def product_or_404(*, plan_year: PlanYear, pk) -> Product:
+    found = product_get(plan_year=plan_year, pk=pk)
+    if found is None:
+        raise Http404("互助项目不存在")
+    return found
+
+
 def claim_for(case) -> Claim | None:
     return Claim.objects.filter(case=case).select_related("product__plan_year").first()
 

@@ -16,11 +16,7 @@ from gonghui.web.actions import field_errors, flash, perform
 
 from . import selectors, services
 from .models import LateCover, Payer
-
-
-def _require_view(request):
-    if not request.user.has_perm("cases.view_case"):
-        raise PermissionDenied("您没有查看医疗互助的权限。")
+from .views import _require_view
 
 
 def _year_url(plan_year) -> str:
@@ -151,11 +147,7 @@ def product(request, year: int, pk: int | None = None):
     the rules as filled in on a sample claim, without saving; 保存 saves them."""
     _require_view(request)
     plan_year = selectors.plan_year_by_number(year)
-    product = selectors.product_get(plan_year=plan_year, pk=pk) if pk else None
-    if pk and product is None:
-        from django.http import Http404
-
-        raise Http404("互助项目不存在")
+    product = selectors.product_or_404(plan_year=plan_year, pk=pk) if pk else None
     if request.method != "POST":
         return render(request, "mutual_aid/product.html", _product_context(request, plan_year, product, None, {}))
     data = request.POST
@@ -188,11 +180,7 @@ def product(request, year: int, pk: int | None = None):
 @require_POST
 def rule_change(request, year: int, pk: int):
     plan_year = selectors.plan_year_by_number(year)
-    product = selectors.product_get(plan_year=plan_year, pk=pk)
-    if product is None:
-        from django.http import Http404
-
-        raise Http404("互助项目不存在")
+    product = selectors.product_or_404(plan_year=plan_year, pk=pk)
     try:
         change = services.rule_change_add(actor=request.user, product=product,
                                           effective_from=request.POST.get("effective_from", ""), data=request.POST,
