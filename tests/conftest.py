@@ -54,7 +54,7 @@ def grant():
             RoleAssignment.objects.filter(user=user).delete()
         else:
             RoleAssignment.objects.get_or_create(user=user, role=Role.objects.get(code=role), org=org or user.org)
-        for attr in ("_role_grants", "_role_perm_cache", "_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        for attr in ("_role_grants_all", "_role_perm_cache", "_perm_cache", "_user_perm_cache", "_group_perm_cache"):
             user.__dict__.pop(attr, None)
         return user
 

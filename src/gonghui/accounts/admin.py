@@ -1,9 +1,10 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from . import services
-from .models import ApiToken, Role, RoleAssignment, User
+from .models import ApiToken, Partner, Role, RoleAssignment, User
 
 
 @admin.register(User)
@@ -14,14 +15,49 @@ class UserAdmin(BaseUserAdmin):
     autocomplete_fields = ("org",)
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("个人信息", {"fields": ("name", "org", "title", "email")}),
+        ("个人信息", {"fields": ("name", "org", "partner", "title", "email")}),
         ("状态", {"fields": ("is_active", "is_staff", "must_change_password")}),
         ("时间", {"fields": ("last_login", "date_joined", "password_changed_at")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "name", "org", "password1", "password2")}),
+        (None, {"classes": ("wide",), "fields": ("username", "name", "org", "partner", "password1", "password2")}),
     )
     readonly_fields = ("last_login", "date_joined", "password_changed_at")
+
+
+class PartnerForm(forms.ModelForm):
+    account_number = forms.CharField(label="银行账号", required=False, max_length=40,
+                                     help_text="加密保存；留空则不修改。")
+
+    class Meta:
+        model = Partner
+        fields = ("name", "kind", "credit_code", "org", "contact", "phone", "address", "bank_name",
+                  "account_name", "active")
+
+    def clean_account_number(self):
+        value = "".join(self.cleaned_data.get("account_number", "").split())
+        if value and not value.isdigit():
+            raise forms.ValidationError("银行账号只能包含数字。")
+        return value
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    """Law firms and other partners under agreement; their people are users with 合作机构 set and the
+    assignment-scoped role 合作律师/咨询师."""
+
+    form = PartnerForm
+    list_display = ("name", "kind", "org", "contact", "phone", "account_shown", "active")
+    list_filter = ("kind", "active")
+    search_fields = ("name", "contact")
+    autocomplete_fields = ("org",)
+
+    @admin.display(description="银行账号")
+    def account_shown(self, obj):
+        return obj.account_masked
+
+    def save_model(self, request, obj, form, change):
+        services.partner_save(actor=request.user, partner=obj, account_number=form.cleaned_data["account_number"])
 
 
 @admin.register(Role)

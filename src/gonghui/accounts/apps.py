@@ -14,9 +14,9 @@ class AccountsConfig(AppConfig):
         from gonghui.orgs import scoping
 
         from . import security  # noqa: F401 - connects the audit receivers of auth events
-        from .backends import role_grants
+        from .backends import assigned_grants, role_grants
         from .roles import sync_roles
 
-        scoping.provide_grants(role_grants)  # the tree asks who holds what where through this
+        scoping.provide_grants(role_grants, assigned_grants)  # the tree asks who holds what where through this
 
         post_migrate.connect(sync_roles, sender=self, dispatch_uid="gonghui.accounts.sync_roles")

@@ -1,6 +1,8 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from gonghui.core import pii
+
 
 class User(AbstractUser):
     """A person who signs in.
@@ -20,6 +22,10 @@ class User(AbstractUser):
         related_name="staff",
     )
     title = models.CharField("岗位", max_length=50, blank=True)
+    partner = models.ForeignKey(
+        "accounts.Partner", verbose_name="合作机构", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="members",
+        help_text="律师事务所等合作机构的人员：只能处理分派给本人的办件，不属于工会组织的工作人员。")
     must_change_password = models.BooleanField(
         "下次登录须修改密码", default=True,
         help_text="管理员设置的密码须由本人在首次登录时修改。")
@@ -74,6 +80,9 @@ class Role(models.Model):
     admin_duty = models.CharField("三员职责", max_length=16, blank=True,
                                   help_text="system / security / audit：三员分立，同一人只能担任其一")
     requires_2fa = models.BooleanField("须启用双因素认证", default=False)
+    assignment_scoped = models.BooleanField(
+        "仅限分派对象", default=False,
+        help_text="合作机构人员的角色：权限只作用于分派给本人的办件，不及于授权组织及其下级。")
     shipped_permissions = models.JSONField("随版本下发的权限", default=list, blank=True, editable=False)
 
     class Meta:
@@ -82,6 +91,46 @@ class Role(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PartnerKind(models.TextChoices):
+    LAW_FIRM = "law_firm", "律师事务所"
+    COUNSELLING = "counselling", "心理咨询机构"
+    CLINIC = "clinic", "医疗机构"
+    MEDIATION = "mediation", "调解组织"
+
+
+class Partner(models.Model):
+    """An organisation outside the union tree that serves workers under agreement with the federation (a
+    law firm, a counselling practice, a clinic). Its people are users with ``partner`` set and an
+    assignment-scoped role: they see only what is assigned to them. Rewards are paid to its account."""
+
+    name = models.CharField("名称", max_length=100, unique=True)
+    kind = models.CharField("类别", max_length=16, choices=PartnerKind.choices)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    org = models.ForeignKey("orgs.Org", verbose_name="签约工会", on_delete=models.PROTECT, related_name="+")
+    contact = models.CharField("联系人", max_length=50, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    address = models.CharField("地址", max_length=200, blank=True)
+    bank_name = models.CharField("开户行", max_length=100, blank=True)
+    account_name = models.CharField("账户名称", max_length=100, blank=True)
+    account_enc = models.BinaryField("银行账号（密文）", null=True, blank=True, editable=False)
+    active = models.BooleanField("合作中", default=True)
+
+    class Meta:
+        verbose_name = "合作机构"
+        verbose_name_plural = "合作机构"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def account_clear(self) -> str:
+        return pii.decrypt(self.account_enc, field="bank_card") if self.account_enc else ""
+
+    @property
+    def account_masked(self) -> str:
+        return pii.mask_bank(self.account_clear()) if self.account_enc else ""
 
 
 class RoleAssignment(models.Model):

@@ -38,9 +38,11 @@ ROLES: dict[str, dict] = {
         "name": "企业工会专干", "description": "仅本企业：上传花名册、参保、发布岗位",
         "permissions": [*VIEW_TREE, *VIEW_REGISTRY, "registry.import_registry"],
     },
+    # assignment-scoped: the permissions apply to the cases assigned to the partner, never to the subtree of
+    # the organisation the role is granted at (the union that contracted the partner)
     "partner": {
-        "name": "合作律师/咨询师", "description": "仅处理分派给本人的办件或预约",
-        "permissions": [],
+        "name": "合作律师/咨询师", "description": "仅处理分派给本人的办件或预约", "assignment_scoped": True,
+        "permissions": ["cases.view_case", "cases.add_document"],
     },
     "leader": {
         "name": "领导", "description": "只读：统计数据与报表",
@@ -51,7 +53,8 @@ ROLES: dict[str, dict] = {
         "admin_duty": "system", "requires_2fa": True,
         "permissions": [*VIEW_TREE, "orgs.add_org", "orgs.change_org", "orgs.add_servicecentre",
                         "orgs.change_servicecentre", "accounts.view_user", "accounts.add_user",
-                        "accounts.change_user", "accounts.view_apitoken", "accounts.add_apitoken",
+                        "accounts.change_user", "accounts.view_partner", "accounts.add_partner",
+                        "accounts.change_partner", "accounts.view_apitoken", "accounts.add_apitoken",
                         "accounts.change_apitoken", "core.view_calendarday", "core.add_calendarday",
                         "core.change_calendarday", "core.delete_calendarday", "cases.view_serviceitem",
                         "cases.change_serviceitem"],
@@ -87,7 +90,11 @@ def sync_roles(**kwargs) -> None:
     for code, spec in ROLES.items():
         role, created = Role.objects.get_or_create(code=code, defaults={
             "name": spec["name"], "description": spec.get("description", ""),
-            "admin_duty": spec.get("admin_duty", ""), "requires_2fa": spec.get("requires_2fa", False)})
+            "admin_duty": spec.get("admin_duty", ""), "requires_2fa": spec.get("requires_2fa", False),
+            "assignment_scoped": spec.get("assignment_scoped", False)})
+        if role.assignment_scoped != spec.get("assignment_scoped", False):  # what the role is, not a setting
+            role.assignment_scoped = spec.get("assignment_scoped", False)
+            role.save(update_fields=["assignment_scoped"])
         # Permissions a release adds to a shipped role reach existing installations once; a permission
         # the security administrator took away stays away (it is in ``shipped_permissions`` already).
         new = [perm for perm in spec["permissions"] if perm not in role.shipped_permissions]

@@ -210,7 +210,9 @@ _register_axes_signal()
 
 class DeskAccessMiddleware:
     """The workbench is for people who hold a role somewhere: a signed-in worker (or a staff member whose
-    roles were all revoked) gets the "no role" page on every /desk/ path, not an empty workbench."""
+    roles were all revoked) gets the "no role" page on every /desk/ path, not an empty workbench. A partner
+    (assignment-scoped role) works on /desk/ with the cases assigned to them; the leaders' figures on /dash/
+    are for roles over a part of the tree."""
 
     open_paths = ("/desk/login/", "/desk/logout/", "/desk/password/", "/desk/2fa/")
 
@@ -221,8 +223,8 @@ class DeskAccessMiddleware:
         user = getattr(request, "user", None)
         if (request.path.startswith(("/desk/", "/dash/")) and not request.path.startswith(self.open_paths)
                 and user is not None and user.is_authenticated):
-            from .backends import role_grants
+            from .backends import assigned_grants, role_grants
 
-            if not role_grants(user):
+            if not (role_grants(user) or (request.path.startswith("/desk/") and assigned_grants(user))):
                 return render(request, "desk/no_org.html", status=403)
         return self.get_response(request)

@@ -62,3 +62,25 @@ def role_revoke(*, actor, assignment, request=None) -> None:
                      summary=f"撤销{assignment.user}的角色“{assignment.role.name}”（{assignment.org.name}）",
                      changes={"before": {"role": assignment.role.code, "org": assignment.org.code}})
         assignment.delete()
+
+
+def partner_save(*, actor, partner, account_number: str = "", request=None):
+    """Create or change a partner organisation (a law firm under agreement). The system administrator of the
+    contracting union's tree may; the bank account is kept encrypted and audited as changed, never logged."""
+    from django.core.exceptions import PermissionDenied
+
+    from gonghui.core import pii
+    from gonghui.orgs.scoping import in_scope
+
+    perm = "accounts.change_partner" if partner.pk else "accounts.add_partner"
+    if actor is not None and not in_scope(actor, partner.org.path, perm):
+        raise PermissionDenied("您没有管理该合作机构的权限。")
+    with transaction.atomic():
+        if account_number:
+            partner.account_enc = pii.encrypt(account_number, field="bank_card")
+        created = partner.pk is None
+        partner.save()
+        audit.record(actor=actor, action="accounts.partner_save", obj=partner, request=request,
+                     summary=f"{'新增' if created else '修改'}合作机构“{partner.name}”"
+                             + ("（更新银行账号）" if account_number else ""))
+    return partner

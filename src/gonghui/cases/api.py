@@ -16,7 +16,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from gonghui.cases.idempotency import idempotent
-from gonghui.orgs.scoping import scope_paths
+from gonghui.orgs.scoping import reaches
 from gonghui.registry.api import Pages
 from gonghui.registry.selectors import worker_get
 from gonghui.web.api_auth import require_scope
@@ -153,6 +153,7 @@ class TransitionIn(Schema):
     fix: FixIn | None = None
     amount: str | None = None  # for a step that needs an amount (yuan)
     assignee_id: int | None = None  # for a step that needs an assignee (a user who may handle the case)
+    partner_id: int | None = None  # for a step that assigns a partner (a lawyer of a contracted firm)
 
 
 def _detail(request, case: Case) -> dict:
@@ -169,7 +170,7 @@ def _detail(request, case: Case) -> dict:
 
 
 def _is_staff(request) -> bool:
-    return bool(scope_paths(request.user, PERM_VIEW))
+    return reaches(request.user, PERM_VIEW)
 
 
 def _case(request, number: str) -> Case:
@@ -229,9 +230,11 @@ def take_transition(request, number: str, name: str, payload: TransitionIn = Non
     case = _case(request, number)
     payload = payload or TransitionIn()
     fix = payload.fix.model_dump() if payload.fix else None
-    assignee = get_user_model().objects.filter(pk=payload.assignee_id).first() if payload.assignee_id else None
+    users = get_user_model().objects
+    assignee = users.filter(pk=payload.assignee_id).first() if payload.assignee_id else None
+    partner = users.select_related("partner__org").filter(pk=payload.partner_id).first() if payload.partner_id else None
     services.transition(actor=request.user, case=case, name=name, reason=payload.reason, fix=fix,
-                        amount=payload.amount, assignee=assignee)
+                        amount=payload.amount, assignee=assignee, partner=partner)
     return 200, _detail(request, _case(request, number))
 
 

@@ -69,7 +69,8 @@ def item_clocks(item) -> dict[str, dict]:
 def apply(case: Case, step, on: dt.date) -> bool:
     """What ``step`` (a ``Transition``) does to the case's clocks, in the order it declares its effects:
     ``start`` a clock of the item not started yet, ``pause`` a running one (keeping the time left),
-    ``resume`` a paused one, ``stop`` one. A step into a state where the case ends stops every clock.
+    ``resume`` a paused one, ``stop`` one, ``restart`` one from ``on`` (running, paused or stopped). A step
+    into a state where the case ends stops every clock.
     Returns whether a clock was stopped past its date."""
     specs = item_clocks(case.item)
     rows = {c.key: c for c in case.clock_set.all()}
@@ -86,6 +87,8 @@ def apply(case: Case, step, on: dt.date) -> bool:
                 rows[key] = CaseClock.objects.create(
                     case=case, key=key, label=spec["label"][:30], unit=spec["unit"], days=spec["days"],
                     started_on=on, due_on=add(spec["unit"], on, spec["days"]))
+            elif action == "restart" and clock is not None:
+                _restart(clock, on)
             elif clock is None or clock.stopped_on is not None:
                 continue
             elif action == "pause" and clock.paused_on is None:
@@ -100,6 +103,14 @@ def apply(case: Case, step, on: dt.date) -> bool:
             if clock.stopped_on is None:
                 late = _stop(clock, on) or late
     return late
+
+
+def _restart(clock: CaseClock, on: dt.date) -> None:
+    """Count the clock afresh from ``on`` (its full days; a missed earlier run stays on the case)."""
+    clock.started_on = on
+    clock.due_on = add(clock.unit, on, clock.days)
+    clock.paused_on = clock.stopped_on = clock.remaining_at_pause = None
+    clock.save(update_fields=["started_on", "due_on", "paused_on", "stopped_on", "remaining_at_pause"])
 
 
 def _pause(clock: CaseClock, on: dt.date) -> None:

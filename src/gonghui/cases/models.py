@@ -113,6 +113,10 @@ class CaseQuerySet(ScopedQuerySet):
     scope_by_id = "org_id"
     scope_inline_ids = True
 
+    def assigned_to(self, user):
+        """Partner access: the cases with an assignment to ``user`` that is offered or accepted."""
+        return CaseAssignment.objects.filter(user_id=user.pk, status__in=ACTIVE_ASSIGNMENT).values("case_id")
+
     def open(self):
         from .registry import registry
 
@@ -165,6 +169,7 @@ class Case(models.Model):
             ("decide_case", "核准或不予核准办件"),
             ("file_on_behalf", "代职工申请（代办）"),
             ("extend_deadline", "批准延长办理时限"),
+            ("add_document", "上传办件材料和文书"),
         ]
 
     def __str__(self) -> str:
@@ -236,6 +241,47 @@ class CaseClock(models.Model):
     @property
     def running(self) -> bool:
         return self.stopped_on is None and self.paused_on is None
+
+
+class AssignmentStatus(models.TextChoices):
+    OFFERED = "offered", "待接受"
+    ACCEPTED = "accepted", "已接受"
+    DECLINED = "declined", "已拒绝"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+#: the assignment states that give the partner access to the case
+ACTIVE_ASSIGNMENT = (AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED)
+
+
+class CaseAssignment(models.Model):
+    """A case assigned to a partner (a lawyer of a law firm): while offered or accepted, the partner sees the
+    case and takes the steps their assignment-scoped role allows on it (orgs.scoping); nothing else. At most
+    one assignment of a case is active; a declined or withdrawn one stays on the record."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="受指派人", on_delete=models.PROTECT,
+                             related_name="case_assignments")
+    partner = models.ForeignKey("accounts.Partner", verbose_name="合作机构", on_delete=models.PROTECT, null=True,
+                                blank=True, related_name="+")
+    status = models.CharField("状态", max_length=10, choices=AssignmentStatus.choices,
+                              default=AssignmentStatus.OFFERED)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="指派人", on_delete=models.SET_NULL,
+                                    null=True, related_name="+")
+    assigned_at = models.DateTimeField("指派时间", default=timezone.now)
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+    reason = models.CharField("拒绝或撤回原因", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "指派"
+        verbose_name_plural = "指派"
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["user", "status"], name="case_assignment_user")]
+        constraints = [models.UniqueConstraint(fields=["case"], condition=models.Q(status__in=["offered", "accepted"]),
+                                               name="case_assignment_one_active")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.user_id} ({self.status})"
 
 
 class Attachment(models.Model):

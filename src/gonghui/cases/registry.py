@@ -242,8 +242,12 @@ class Registry:
                 error(7, f"{where}: step {step.name!r} is taken by {step.by!r} (staff or applicant)", workflow.code)
             if step.by == STAFF and not step.perm:
                 error(7, f"{where}: staff step {step.name!r} names no permission", workflow.code)
-            if step.perm and known_perms is not None and step.perm not in known_perms:
-                error(7, f"{where}: step {step.name!r} needs the unknown permission {step.perm!r}", workflow.code)
+            for perm in (step.perm, step.needs_partner):
+                if perm and known_perms is not None and perm not in known_perms:
+                    error(7, f"{where}: step {step.name!r} needs the unknown permission {perm!r}", workflow.code)
+            if step.partner_answer not in ("", "accept", "decline"):
+                error(7, f"{where}: step {step.name!r} answers an assignment with {step.partner_answer!r} "
+                         "(accept or decline)", workflow.code)
             for key in (step.notify, step.notify_staff):
                 if key and key not in workflow.messages:
                     error(8, f"{where}: step {step.name!r} sends the message {key!r}, which no template defines",

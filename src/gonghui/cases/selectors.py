@@ -127,7 +127,8 @@ def queue(*, user, item: str = "", state: str = OPEN, urgency: str = "", town: s
 
 
 def case_get(*, user, number: str) -> Case:
-    case = (Case.objects.visible_to(user).select_related("item", "applicant", "applicant__enterprise", "org",
+    case = (Case.objects.visible_to(user).select_related("item", "applicant", "applicant__enterprise",
+                                                         "applicant__org", "org",
                                                          "assigned_to", "filed_by")
             .filter(number=number).first())
     if case is None:
@@ -176,11 +177,11 @@ def my_case_get(*, user, number: str) -> Case:
 def case_for(*, user, number: str) -> Case:
     """A case as the API addresses it: staff find the cases of their subtree, a worker their own;
     anything else is not found."""
-    from gonghui.orgs.scoping import scope_paths
+    from gonghui.orgs.scoping import reaches
 
     from .states import PERM_VIEW
 
-    if scope_paths(user, PERM_VIEW):
+    if reaches(user, PERM_VIEW):
         try:
             return case_get(user=user, number=number)
         except Http404:

@@ -25,13 +25,16 @@ from django.utils import timezone
 from gonghui.core import audit, numbering, pii, uploads
 from gonghui.core.errors import Conflict
 from gonghui.orgs.models import Org
-from gonghui.orgs.scoping import in_scope
+from gonghui.orgs.scoping import assigned_perms, in_scope
 from gonghui.registry.models import BindingStatus, Worker, WorkerAccount
 
 from . import catalogue, clocks, notify
 from .models import (
+    ACTIVE_ASSIGNMENT,
+    AssignmentStatus,
     Attachment,
     Case,
+    CaseAssignment,
     CaseEvent,
     EventKind,
     FollowUp,
@@ -44,6 +47,9 @@ from .models import (
 from .registry import registry
 from .states import (
     APPLICANT,
+    PARTNER_ACCEPT,
+    PARTNER_DECLINE,
+    PERM_DOCUMENT,
     PERM_EXTEND,
     PERM_HANDLE,
     PERM_ON_BEHALF,
@@ -80,8 +86,34 @@ def is_applicant(user, case: Case) -> bool:
 
 
 def staff_may(user, case: Case, perm: str) -> bool:
+    """Whether ``user`` holds ``perm`` on ``case``: over the subtree of the case's handling organisation,
+    or — a partner — through their active assignment to the case (orgs.scoping)."""
+    if not perm:
+        return False
     # the scope first: it is read from the role grants already loaded, has_perm may query
-    return bool(perm) and in_scope(user, case.org.path, perm) and user.has_perm(perm)
+    if in_scope(user, case.org.path, perm) and user.has_perm(perm):
+        return True
+    return perm in assigned_perms(user) and active_assignment(case, user) is not None
+
+
+def active_assignment(case: Case, user=None) -> CaseAssignment | None:
+    """The case's offered or accepted assignment (to ``user`` only, when given); read once per case
+    object."""
+    if not hasattr(case, "_active_assignment"):
+        case._active_assignment = (CaseAssignment.objects.filter(case_id=case.pk, status__in=ACTIVE_ASSIGNMENT)
+                                   .select_related("user", "partner").first())
+    found = case._active_assignment
+    if found is None or (user is not None and found.user_id != getattr(user, "pk", None)):
+        return None
+    return found
+
+
+def partner_may_take(partner_user, case: Case, perm: str) -> bool:
+    """Whether ``partner_user`` may be assigned ``case``: a member of an active partner organisation that
+    the handling organisation or a union above it contracted, holding ``perm`` through their role."""
+    firm = getattr(partner_user, "partner", None)
+    return bool(partner_user is not None and partner_user.is_active and firm is not None and firm.active
+                and case.org.path.startswith(firm.org.path) and perm in assigned_perms(partner_user))
 
 
 def _require_staff(user, case: Case, perm: str, what: str) -> None:
@@ -274,7 +306,7 @@ def _storage():
 def attachment_add(*, actor, case: Case, material: str, name: str, data: bytes) -> Attachment:
     """Keep a photo or scan of one material: checked by content, stored encrypted, a preview for images.
     The applicant adds while the case is a draft or returned; intake staff scan until it closes."""
-    staff = staff_may(actor, case, PERM_HANDLE)
+    staff = staff_may(actor, case, PERM_HANDLE) or staff_may(actor, case, PERM_DOCUMENT)
     if not (staff or may_act_as_applicant(actor, case)):
         raise PermissionDenied("您不能为该办件上传材料。")
     if case.is_closed:
@@ -454,7 +486,7 @@ def step_fields(item, name: str) -> list[dict]:
 
 
 def transition(*, actor, case: Case, name: str, reason: str = "", fix: dict | None = None, amount=None,
-               assignee=None, data: dict | None = None) -> Case:
+               assignee=None, partner=None, data: dict | None = None) -> Case:
     """Take step ``name`` of the item's workflow on ``case``: one transaction; ``CaseConflict`` when the state
     moved meanwhile. What the step needs (a reason, what to fix, an amount, an assignee, a document), what
     it does to the clocks, whether the handler computes a result and which message goes out are all
@@ -480,6 +512,8 @@ def transition(*, actor, case: Case, name: str, reason: str = "", fix: dict | No
         amount = _check_amount(amount)
     if step.needs_assignee and (assignee is None or not staff_may(assignee, case, PERM_HANDLE)):
         raise ValidationError({"assignee": "请选择能办理该办件的承办人。"})
+    if step.needs_partner and not partner_may_take(partner, case, step.needs_partner):
+        raise ValidationError({"partner": "请选择能承办该办件的合作机构人员（如签约律师）。"})
     if step.needs_document and not case.attachments.filter(material=step.needs_document).exists():
         spec = case.item.material(step.needs_document)
         raise ValidationError({"material": f"请先上传{spec['name'] if spec else step.needs_document}。"})
@@ -522,6 +556,11 @@ def transition(*, actor, case: Case, name: str, reason: str = "", fix: dict | No
             text += f"。{fix_list['note']}" if fix_list["note"] else ""
         if step.needs_assignee:
             text = "；".join(filter(None, [f"承办人：{assignee.display_name}", text]))
+        if step.needs_partner:
+            text = "；".join(filter(None, [f"指派：{partner_label(partner)}", text]))
+            _assignment_offer(actor, case, partner)
+        if step.partner_answer:
+            _assignment_answer(actor, case, step.partner_answer, reason)
         if step.needs_amount:
             text = "；".join(filter(None, [f"金额：{amount} 元", text]))
         add_event(case, actor, EventKind.TRANSITION, step.event_title, text=text, name=name, from_state=source,
@@ -538,10 +577,50 @@ def transition(*, actor, case: Case, name: str, reason: str = "", fix: dict | No
             rows = step_field_rows(case.item, recorded)
             said = "；".join(f"{label}：{value}" for label, value in rows) + "。" if rows else ""
             notify.notify_applicant(case, step.notify, reason=reason, amount=amount or "", result=said,
-                                    assignee=assignee.display_name if step.needs_assignee else "",
+                                    assignee=(assignee.display_name if step.needs_assignee else
+                                              partner_label(partner) if step.needs_partner else ""),
                                     fix="、".join(e["label"] for e in fix_list["items"]) if fix_list else "")
         handler.on_step(case, step, source)
     return case
+
+
+def partner_label(user) -> str:
+    """A partner as the worker and the timeline name them: 姓名（律师事务所）."""
+    firm = getattr(user, "partner", None)
+    return f"{user.display_name}（{firm.name}）" if firm else user.display_name
+
+
+def _assignment_offer(actor, case: Case, partner) -> None:
+    """Inside a step's transaction: the case's active assignment (if any) is withdrawn, ``partner`` offered
+    the case."""
+    CaseAssignment.objects.filter(case=case, status__in=ACTIVE_ASSIGNMENT).update(
+        status=AssignmentStatus.WITHDRAWN, answered_at=timezone.now(), reason="改派")
+    case._active_assignment = CaseAssignment.objects.create(case=case, user=partner, partner=partner.partner,
+                                                            assigned_by=actor)
+    _audit(actor, "assign_partner", case, f"指派{partner_label(partner)}")
+
+
+def _assignment_answer(actor, case: Case, answer: str, reason: str) -> None:
+    """Inside a step's transaction: the assigned partner's answer (the step's permission was checked on
+    their assignment, so ``actor`` holds it)."""
+    found = active_assignment(case, actor)
+    if found is None:
+        raise PermissionDenied("该办件没有指派给您。")
+    found.status = AssignmentStatus.ACCEPTED if answer == PARTNER_ACCEPT else AssignmentStatus.DECLINED
+    found.answered_at = timezone.now()
+    found.reason = reason[:300] if answer == PARTNER_DECLINE else ""
+    found.save(update_fields=["status", "answered_at", "reason"])
+    if answer == PARTNER_DECLINE:
+        case._active_assignment = None
+
+
+def partners_for(case: Case, perm: str) -> list:
+    """The partners' people who may be assigned ``case`` (``partner_may_take``), by firm and name."""
+    from django.contrib.auth import get_user_model
+
+    users = (get_user_model().objects.filter(is_active=True, partner__active=True)
+             .select_related("partner__org").order_by("partner__name", "name"))
+    return [u for u in users if partner_may_take(u, case, perm)]
 
 
 def bulk_transition(*, actor, cases, name: str) -> tuple[list[Case], list[tuple[Case, str]]]:

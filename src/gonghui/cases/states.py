@@ -10,7 +10,9 @@ to it:
 - a ``Transition`` names its sources and target, who takes it (``by``: staff with ``perm``, or the
   applicant on /m/ and through the API), what it needs (a reason, a list of what to fix, an amount, an
   assignee, an attached document of a given material), its effect on the clocks (``clocks={"start":
-  "*", "resume": "*"}``: action → clock keys, ``"*"`` for every clock of the item), whether the item's
+  "*", "resume": "*"}``: action → clock keys, ``"*"`` for every clock of the item; ``restart`` counts a
+  clock afresh from today, as the Legal Aid Law's 7 days run from the *complete* application), whether
+  the item's
   handler computes a result at this step (``calculate=True``), and the message sent to the applicant;
 - a ``Status`` says whether the case has ended there (every clock stops, the queue lets it go), whether
   the applicant may still edit the form and materials, and whether the applicant may rate the service;
@@ -37,8 +39,13 @@ PERM_HANDLE = "cases.handle_case"
 PERM_DECIDE = "cases.decide_case"
 PERM_ON_BEHALF = "cases.file_on_behalf"
 PERM_EXTEND = "cases.extend_deadline"
+PERM_DOCUMENT = "cases.add_document"
 
-CLOCK_ACTIONS = ("start", "pause", "resume", "stop")
+# what a partner's step answers about the assignment (``Transition.partner_answer``)
+PARTNER_ACCEPT = "accept"
+PARTNER_DECLINE = "decline"
+
+CLOCK_ACTIONS = ("start", "pause", "resume", "stop", "restart")
 EVERY_CLOCK = "*"
 UNIT_WORDS = {"working": "个工作日", "calendar": "日"}
 
@@ -90,6 +97,10 @@ class Transition:
     needs_fix: bool = False
     needs_amount: bool = False  # an amount in yuan, kept in ``case.result["amount"]``
     needs_assignee: bool = False  # a user who may handle the case becomes its assignee
+    # a partner (e.g. a lawyer) is assigned the case: the permission their assignment-scoped role must give
+    needs_partner: str = ""
+    partner_answer: str = ""  # the assigned partner accepts ("accept") or declines ("decline") the assignment
+    module_form: bool = False  # the module's section of the case page takes this step with a form of its own
     needs_document: str = ""  # a material key: an attachment of it must be on the case
     title: str = ""  # the timeline's wording; the button's when empty
     notify: str = ""  # the message template sent to the applicant, if any

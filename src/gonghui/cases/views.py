@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gonghui.orgs.models import Org
+from gonghui.orgs.scoping import in_scope
 from gonghui.orgs.selectors import towns_for
 from gonghui.registry.selectors import worker_get
 from gonghui.web import downloads
@@ -27,7 +28,7 @@ from gonghui.web.downloads import inline_file
 from . import catalogue, selectors, services
 from .models import Urgency
 from .registry import registry
-from .states import PERM_HANDLE, PERM_VIEW
+from .states import PERM_DOCUMENT, PERM_HANDLE, PERM_VIEW
 
 PAGE_SIZE = 30
 
@@ -143,10 +144,15 @@ def detail(request, number: str):
     staff = get_user_model().objects.filter(org__path__startswith=case.org.path[:Org.steplen * 2]).exclude(
         org__isnull=True).order_by("name")[:50]
     steps = services.allowed_transitions(request.user, case)
+    partner_perm = next((s.needs_partner for s in steps if s.needs_partner), "")
     return render(request, "cases/detail.html", {
         "case": case, **page, "rows": catalogue.display_rows(case.item, case.form), "materials": materials,
         "steps": steps, "choices": _return_choices(case),
         "can_handle": services.staff_may(request.user, case, PERM_HANDLE),
+        "can_document": services.staff_may(request.user, case, PERM_DOCUMENT),
+        "can_see_worker": in_scope(request.user, case.applicant.org.path, "registry.view_worker"),
+        "assignment": services.active_assignment(case),
+        "partners": services.partners_for(case, partner_perm) if partner_perm else [],
         "can_extend": services.staff_may(request.user, case, "cases.extend_deadline"),
         "can_edit": services.is_editable(case) and services.may_act_as_applicant(request.user, case),
         "staff": staff, "step_names": {t.name: t for t in registry.workflow_for(case.item).transitions},
@@ -195,12 +201,15 @@ def step(request, number: str, name: str):
                   "note": request.POST.get(f"note_{value}", "")}
                  for value in request.POST.getlist("fix") if ":" in value]
         fix = {"items": items, "note": request.POST.get("fix_note", "")}
-    assignee = None
+    assignee = partner = None
     if step is not None and step.needs_assignee and request.POST.get("assignee", "").isdigit():
         assignee = get_user_model().objects.filter(pk=int(request.POST["assignee"])).first()
+    if step is not None and step.needs_partner and request.POST.get("partner", "").isdigit():
+        partner = (get_user_model().objects.select_related("partner__org")
+                   .filter(pk=int(request.POST["partner"])).first())
     return perform(request, lambda: services.transition(
         actor=request.user, case=case, name=name, reason=request.POST.get("reason", ""), fix=fix,
-        amount=request.POST.get("amount"), assignee=assignee, data=request.POST),
+        amount=request.POST.get("amount"), assignee=assignee, partner=partner, data=request.POST),
         success=f"{case.number}：{step.event_title if step else name}。", then=reverse("cases:detail", args=[number]))
 
 

@@ -17,6 +17,13 @@ Where a user may act is decided per permission: a role assigned at a node grants
 that node's subtree (accounts.RoleAssignment). ``visible_to(user)`` asks for the model's ``view``
 permission; a service checks ``in_scope(user, path, perm)`` before a write. An object outside the
 user's scope is simply not found (404), never "forbidden", so its existence does not leak.
+
+Partners (a law firm's lawyers, later counsellors, doctors, mediators) have no place in the tree's
+staff: their role is *assignment-scoped* — its permissions apply only to the objects assigned to them
+(a legal-aid case a lawyer was assigned to), never to a subtree. A scoped model says how its rows are
+assigned (``ScopedQuerySet.assigned_to``); ``visible_to`` then adds the rows assigned to the user when
+they hold the permission through such a role, and ``may(user, obj_path, perm, assigned=…)`` answers a
+service's question for one object. The accounts app provides both sources at start-up.
 """
 
 from __future__ import annotations
@@ -51,9 +58,27 @@ def _minimal(paths) -> list[str]:
 _grants: Callable[[object], Iterable[tuple[str, set[str]]]] | None = None
 
 
-def provide_grants(source: Callable[[object], Iterable[tuple[str, set[str]]]]) -> None:
-    global _grants
+#: what a partner may do on what is assigned to them: ``(user) -> set of permissions``
+_assigned_perms: Callable[[object], Iterable[str]] | None = None
+
+
+def provide_grants(source: Callable[[object], Iterable[tuple[str, set[str]]]],
+                   assigned: Callable[[object], Iterable[str]] | None = None) -> None:
+    global _grants, _assigned_perms
     _grants = source
+    _assigned_perms = assigned
+
+
+def assigned_perms(user) -> frozenset[str]:
+    """The permissions ``user`` holds on the objects assigned to them (an assignment-scoped role's)."""
+    if user is None or not user.is_authenticated or not user.is_active or _assigned_perms is None:
+        return frozenset()
+    return frozenset(_assigned_perms(user))
+
+
+def reaches(user, perm: str) -> bool:
+    """Whether ``perm`` reaches anything for ``user``: over a subtree, or on what is assigned to them."""
+    return bool(scope_paths(user, perm)) or perm in assigned_perms(user)
 
 
 def scope_paths(user, perm: str | None = None) -> list[str]:
@@ -122,6 +147,11 @@ class ScopedQuerySet(models.QuerySet):
             condition |= subtree_q(path, self.scope_field, using=self.db)
         return self.filter(condition)
 
+    def assigned_to(self, user):
+        """The pks of the rows assigned to ``user`` (partner access), as a subquery; a model whose rows
+        are assigned to partners overrides this. None: this model's rows are never assigned."""
+        return None
+
     def within(self, path: str):
         """Rows in the subtree at ``path`` (regardless of who asks)."""
         return self._in_subtrees([path])
@@ -134,6 +164,8 @@ class ScopedQuerySet(models.QuerySet):
         reads every row of the subtree (make bench: a name search of the city took a second)."""
         perm = perm or f"{self.model._meta.app_label}.view_{self.model._meta.model_name}"
         paths = scope_paths(user, perm)
+        assigned = self.assigned_to(user) if perm in assigned_perms(user) else None
         if not paths:
-            return self.none()
-        return self._in_subtrees(paths, as_filter=as_filter)
+            return self.filter(pk__in=assigned) if assigned is not None else self.none()
+        tree = self._in_subtrees(paths, as_filter=as_filter)
+        return tree | self.filter(pk__in=assigned) if assigned is not None else tree

@@ -18,3 +18,11 @@ def field_value(values, key):
     if isinstance(value, list):
         return "\n".join(str(v) for v in value)
     return "" if value is None else value
+
+
+@register.filter
+def money(value):
+    """``12345.6`` → ``12,345.60`` (core.numbers.money)."""
+    from gonghui.core.numbers import money as format_money
+
+    return format_money(value)
