@@ -209,6 +209,10 @@ RULES = {
     "api-v1:add_invoice": Scoped(case_target(), method="post", data={
         "number": "123456", "hospital": "晋江市医院", "issued_on": "2026-03-08", "amount": "100", "eligible": "80"}),
     "dash:home": SIGNED_IN,
+    "legal:stage_add": Scoped(case_target(), method="post", data={"kind": "negotiation", "started_on": "2026-01-05"}),
+    "legal:client_add": Scoped(case_target(), method="post", data={"id_number": "x", "claimed": "1"}),
+    "legal:conclude": Scoped(case_target(), method="post", data={"outcome": "settled"}),
+    "legal:rewards": SIGNED_IN,
     # the example module of docs/modules.md (installed by the test settings)
     "example_library_m:loans": SignedIn(login="/m/login/"),
     "api-v1:example_loans": SIGNED_IN,
@@ -286,11 +290,25 @@ def world(staff, city):
     contribution = Contribution.objects.create(product=Product.objects.filter(code="inpatient").first(),
                                                enterprise=worker.enterprise, persons=1, amount_due=36)
     batch = PaymentBatch.objects.create(number="ZF-MATRIX", org=city["meiling"], created_by=staff["meiling_staff"])
+    # a legal-aid case of 梅岭人, assigned to the demo firm's first lawyer (the partner's one case)
+    from gonghui.legal.demo_data import ensure_partners
+
+    lawyers = ensure_partners()
+    other_firm = ensure_partners(firm="泉州另一律师事务所", lawyers=["郭明"], prefix="otherfirm")
+    aid = cases.case_create(actor=staff["city_staff"], item=ServiceItem.objects.get(code="legal_aid"), worker=worker,
+                            data={"claim_type": "追索劳动报酬", "opponent": "矩阵鞋业", "amount": "1000",
+                                  "facts": "欠薪", "phone": "13800138000"})
+    for material in ("id_card", "labour_proof"):
+        cases.attachment_add(actor=staff["city_staff"], case=aid, material=material, name="scan.pdf", data=_pdf())
+    for step in ("submit", "accept", "grant"):
+        cases.transition(actor=staff["city_staff"], case=aid, name=step)
+    cases.transition(actor=staff["city_staff"], case=aid, name="assign_lawyer", partner=lawyers[0])
     return {Org: city["meiling"], ServiceCentre: ServiceCentre.objects.get(name="梅岭街道职工服务中心"),
             Worker: worker, Enterprise: worker.enterprise, ImportJob: job, WorkerAccount: account,
             CorrectionRequest: correction, Case: case, Attachment: attachment, Rating: rating,
             Contribution: contribution, PaymentBatch: batch,
-            "product": Product.objects.get(code="inpatient", plan_year__year=2026)}
+            "product": Product.objects.get(code="inpatient", plan_year__year=2026),
+            "aid": aid, "lawyer": lawyers[0], "same_firm": lawyers[1], "other_firm": other_firm[0]}
 
 
 def _pdf() -> bytes:
@@ -374,6 +392,30 @@ def test_role_pages_refuse_users_without_the_permission(name, world, login):
     rule = RULES[name]
     response = login("city_staff").get(_url(name, rule, world))
     assert response.status_code == 403, name
+
+
+@pytest.mark.parametrize("who", ["lawyer1", "lawyer2", "otherfirm1"])
+@pytest.mark.parametrize("name", SCOPED)
+def test_a_partner_reaches_no_object_but_the_case_assigned_to_them(name, who, world, login):
+    """A lawyer (a partner) finds nothing of the tree — not 梅岭's worker, case, batch or import — whether
+    they hold a case of their own (lawyer1), are of the same firm (lawyer2) or of another firm."""
+    rule = RULES[name]
+    response = _call(login(who), rule, _url(name, rule, world))
+    assert response.status_code in (403, 404), (name, who, response.status_code)
+
+
+@pytest.mark.parametrize("name", ["cases:detail", "cases:attach", "legal:stage_add", "legal:conclude",
+                                  "api-v1:get_case", "api-v1:get_timeline", "cases:step"])
+def test_only_the_assigned_lawyer_reaches_the_legal_aid_case(name, world, login):
+    rule = RULES[name]
+    kwargs = rule.target(world)
+    kwargs["number"] = world["aid"].number
+    if name == "cases:step":
+        kwargs["name"] = "lawyer_accept"
+    url = reverse(name, kwargs=kwargs)
+    for who in ("lawyer2", "otherfirm1", "qingyang_staff"):
+        assert _call(login(who), rule, url).status_code == 404, (name, who)
+    assert _call(login("lawyer1"), rule, url).status_code in (200, 302), name
 
 
 def test_the_owner_does_reach_the_scoped_objects(world, login):

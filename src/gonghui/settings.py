@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "gonghui.cases",
     "gonghui.errands",
     "gonghui.mutual_aid",
+    "gonghui.legal",
     "gonghui.desk",
     "gonghui.portal",
     "gonghui.dash",
@@ -305,6 +306,9 @@ STORAGES = {
 # allowed (a centre with one finance officer; the demo has one). On by default outside production only.
 PAYMENT_ONE_PERSON_MAY_GATHER_AND_APPROVE = os.environ.get(
     "GONGHUI_PAYMENT_ONE_PERSON", "0" if PRODUCTION else "1") == "1"
+# Legal aid's means test: the monthly household income per person at or below which hardship is shown.
+# Example figure: Fujian's first-band monthly minimum wage (2,030 yuan, 2022); the federation sets its own.
+LEGAL_AID_INCOME_LIMIT = os.environ.get("GONGHUI_LEGAL_AID_INCOME_LIMIT", "2030")
 ATTACHMENT_MAX_BYTES = int(float(os.environ.get("GONGHUI_ATTACHMENT_MAX_MB", "10")) * 1024 * 1024)
 
 # Outside production whitenoise serves straight from the apps' static folders, so the demo and the tests

@@ -42,7 +42,7 @@ ROLES: dict[str, dict] = {
     # the organisation the role is granted at (the union that contracted the partner)
     "partner": {
         "name": "合作律师/咨询师", "description": "仅处理分派给本人的办件或预约", "assignment_scoped": True,
-        "permissions": ["cases.view_case", "cases.add_document"],
+        "permissions": ["cases.view_case", "cases.add_document", "legal.represent"],
     },
     "leader": {
         "name": "领导", "description": "只读：统计数据与报表",

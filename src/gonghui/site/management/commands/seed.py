@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from gonghui.cases.demo_data import build_cases
+from gonghui.legal.demo_data import build_legal
 from gonghui.mutual_aid.demo_data import build_mutual_aid
 from gonghui.orgs.demo_city import SCALES
 from gonghui.registry.demo_data import build_registry
@@ -48,6 +49,10 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.SUCCESS(
                     f"医疗互助：参保 {aid['enrolments']} 人次，报销申请 {aid['claims']} 件"
                     "（含一个已发放的支付批次）。"))
+            legal = build_legal()
+            if legal["cases"]:
+                self.stdout.write(self.style.SUCCESS(
+                    f"法律援助：律师事务所 1 家、律师 8 名（lawyer1…lawyer8），援助案件 {legal['cases']} 件。"))
 
 
 class _Progress:

@@ -1,0 +1,81 @@
+"""Legal services (法律服务): legal aid with partner lawyers — the application, the means test, the statutory
+clocks, the lawyer's assignment, stages and conclusion, the lawyers' rewards. Registers its item, its
+workflow and its hooks on the case engine and its pages on /desk/."""
+
+from django.apps import AppConfig
+
+from .claims import CLAIM_TYPES
+
+AID_ITEM = {
+    "code": "legal_aid",
+    "prefix": "FLYZ",
+    "name": "法律援助申请",
+    "module": "legal",
+    "category": "法律服务",
+    "time_limit_days": 7,
+    "order": 20,
+    "handling_level": "city",
+    "summary": "追索工资、工伤赔偿、劳动合同和社会保险纠纷，由工会指派律师免费代理",
+    "guide_who": "经济困难的职工；农民工追索劳动报酬或请求工伤赔偿的，不审查经济困难条件（《法律援助法》第四十二条）。",
+    "guide_what": "工会法律援助律师为您免费提供协商、调解、劳动仲裁、诉讼和申请执行的代理。"
+                  "同一用人单位的多名职工可作为集体案件一并申请。",
+    "guide_how": "1. 在线填写案情并上传身份证、劳动关系证明和证据材料；\n"
+                 "2. 工会自收到完整申请之日起7日内作出是否给予援助的决定，材料不齐的一次性告知需要补充的全部材料；\n"
+                 "3. 决定给予援助的，3日内指派律师，律师会与您联系；\n"
+                 "4. 不予援助的，书面告知理由。",
+    "materials": [
+        {"key": "id_card", "name": "身份证（正反面）", "required": True},
+        {"key": "labour_proof", "name": "劳动关系证明", "required": True,
+         "note": "劳动合同、工资条、工牌、考勤记录或工友证言等"},
+        {"key": "evidence", "name": "证据材料", "required": False, "note": "欠薪条、工伤认定书、聊天记录截图等"},
+        {"key": "income_proof", "name": "经济困难证明或收入情况说明", "required": False,
+         "note": "农民工追索劳动报酬或工伤赔偿的无需提供"},
+        {"key": "lawyer_docs", "name": "办案文书", "required": False,
+         "note": "律师上传：仲裁申请书、调解书、裁决书、判决书等"},
+    ],
+    "fields": [
+        {"key": "claim_type", "label": "纠纷类型", "type": "choice", "required": True, "choices": CLAIM_TYPES},
+        {"key": "opponent", "label": "对方当事人（用人单位）", "type": "text", "required": True, "max_length": 100,
+         "prefill": "enterprise"},
+        {"key": "amount", "label": "涉案金额（元）", "type": "money", "required": True},
+        {"key": "facts", "label": "案情简述", "type": "textarea", "required": True, "max_length": 1000},
+        {"key": "household_income", "label": "家庭人均月收入（元）", "type": "money", "required": False,
+         "help": "农民工追索劳动报酬或工伤赔偿的可不填"},
+        {"key": "phone", "label": "联系电话", "type": "phone", "required": True, "prefill": "phone"},
+    ],
+    "clocks": [
+        {"key": "decide", "label": "审查决定时限", "days": 7, "unit": "calendar"},
+        {"key": "assign", "label": "指派律师时限", "days": 3, "unit": "calendar"},
+    ],
+    "step_fields": {
+        "conclude": [
+            {"key": "outcome", "label": "结案方式", "type": "text", "required": True, "max_length": 20},
+            {"key": "summary", "label": "结案说明", "type": "text", "required": False, "max_length": 300},
+            {"key": "recovered", "label": "实际追回金额（元）", "type": "money", "required": True},
+        ],
+    },
+    "templates": {
+        "accepted": "您申请的“{item}”（{number}）已受理，工会将自收到完整申请之日起7日内作出是否给予法律援助的决定。",
+    },
+    "workflow": "legal_aid",
+}
+
+
+class LegalConfig(AppConfig):
+    name = "gonghui.legal"
+    label = "legal"
+    verbose_name = "法律服务"
+
+    def ready(self):
+        from gonghui.cases.catalogue import Item
+        from gonghui.cases.registry import registry
+        from gonghui.core import navigation, surfaces
+
+        from .handler import AID_WORKFLOW, AidHandler
+
+        registry.workflow(AID_WORKFLOW)
+        registry.declare(Item(**AID_ITEM))
+        registry.attach(AID_ITEM["code"], AidHandler())
+        surfaces.pages("desk", "legal/", "gonghui.legal.urls", order=50)
+        navigation.register("desk", "legal_rewards", "律师补贴", "legal:rewards", order=30,
+                            permission="cases.view_case")

@@ -1,0 +1,151 @@
+"""Demo data of legal services: the law firm of the union's legal service centre with its 8 lawyers
+(the article), partners with the assignment-scoped role at the city federation, and legal-aid cases in every
+stage — built through the real services, so every timeline, clock and audit row is the real thing.
+Deterministic, idempotent. The firm's name and the lawyers' names are invented."""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from gonghui.accounts.demo_accounts import DEMO_PASSWORD
+from gonghui.accounts.models import Partner, PartnerKind, Role, RoleAssignment
+from gonghui.core import pii
+from gonghui.orgs.demo_city import ROOT_CODE
+from gonghui.orgs.models import Org
+
+FIRM = "福建晋律律师事务所"
+LAWYERS = ["陈建华", "林秀英", "许文斌", "施雅婷", "蔡志明", "吴丽华", "洪振宇", "王淑贞"]
+
+
+def ensure_partners(*, firm: str = FIRM, lawyers=LAWYERS, prefix: str = "lawyer") -> list:
+    """The firm under agreement with the city federation and its lawyers (usernames ``lawyer1`` …), each with
+    the partner role; returns the lawyers' users."""
+    root = Org.objects.get(code=ROOT_CODE)
+    partner, created = Partner.objects.get_or_create(name=firm, defaults={
+        "kind": PartnerKind.LAW_FIRM, "org": root, "contact": lawyers[0], "phone": "0595-85600000",
+        "address": "晋江市青阳街道世纪大道（演示地址）", "bank_name": "中国工商银行晋江支行", "account_name": firm})
+    if created:
+        partner.account_enc = pii.encrypt("1408200109024567" + str(len(firm) % 10), field="bank_card")
+        partner.save(update_fields=["account_enc"])
+    role = Role.objects.get(code="partner")
+    User = get_user_model()
+    users = []
+    for n, name in enumerate(lawyers, start=1):
+        user = User.objects.filter(username=f"{prefix}{n}").first()
+        if user is None:
+            user = User(username=f"{prefix}{n}", name=name, partner=partner, title="律师",
+                        must_change_password=False)  # demo only: real accounts change it at first login
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        RoleAssignment.objects.get_or_create(user=user, role=role, org=root)
+        users.append(user)
+    return users
+
+
+SEED = 2021
+OPPONENTS = ["晋江市鸿达鞋材有限公司", "晋江市顺发服装织造有限公司", "福建晋江恒信包装有限公司",
+             "晋江市安盛建材有限公司"]
+FACTS = {"追索劳动报酬": "公司自今年5月起拖欠工资，多次催讨未果。",
+         "工伤赔偿": "在车间作业时右手被机器压伤，已认定工伤，公司不予赔偿。",
+         "劳动合同纠纷": "公司未签书面劳动合同，口头通知解除劳动关系，未支付经济补偿。",
+         "社会保险待遇": "公司未依法缴纳社会保险，导致无法享受医保待遇。"}
+# state to reach → how many cases
+PLAN = [("submitted", 3), ("accepted", 2), ("returned", 1), ("aid_granted", 2), ("lawyer_assigned", 2),
+        ("represented", 3), ("concluded", 4), ("aid_refused", 1)]
+STEPS = {"submitted": [], "accepted": ["accept"], "returned": ["accept", "return"], "aid_granted": ["accept", "grant"],
+         "lawyer_assigned": ["accept", "grant", "assign_lawyer"],
+         "represented": ["accept", "grant", "assign_lawyer", "lawyer_accept"],
+         "concluded": ["accept", "grant", "assign_lawyer", "lawyer_accept"], "aid_refused": ["accept", "refuse"]}
+
+
+def build_legal() -> dict[str, int]:
+    """The firm and its lawyers, and legal-aid cases in every stage (one a group wage case of 5 workers)."""
+    from gonghui.cases import services as cases
+    from gonghui.cases.demo_data import demo_image
+    from gonghui.cases.models import Case, ServiceItem
+    from gonghui.registry.models import Worker
+
+    from . import services
+
+    lawyers = ensure_partners()
+    item = ServiceItem.objects.get(code="legal_aid")
+    if Case.objects.filter(item=item).exists() or not Worker.objects.exists():
+        return {"cases": 0}
+    rng = random.Random(SEED)  # noqa: S311 - deterministic demo data
+    staff = get_user_model().objects.get(username="city_staff")
+    workers = list(Worker.objects.filter(enterprise__isnull=False).select_related("enterprise").order_by("pk")[:400])
+    chosen = rng.sample(workers, k=sum(n for _, n in PLAN) + 4)
+    made = 0
+    for state, count in PLAN:
+        for _ in range(count):
+            worker = chosen[made]
+            claim = rng.choice(list(FACTS))
+            amount = Decimal(rng.randrange(8000, 90000, 500))
+            with transaction.atomic():
+                case = cases.case_create(actor=staff, item=item, worker=worker, data={
+                    "claim_type": claim, "opponent": worker.enterprise.name if worker.enterprise else OPPONENTS[0],
+                    "amount": str(amount), "facts": FACTS[claim], "phone": worker.phone or "13800000000"})
+                for material in ("id_card", "labour_proof"):
+                    cases.attachment_add(actor=staff, case=case, material=material, name=f"{material}.png",
+                                         data=demo_image(material, "#eee6f5"))
+                cases.transition(actor=staff, case=case, name="submit")
+                lawyer = lawyers[made % len(lawyers)]
+                for step in STEPS[state]:
+                    actor = lawyer if step.startswith("lawyer_") else staff
+                    kwargs = {"partner": lawyer} if step == "assign_lawyer" else {}
+                    if step == "return":
+                        kwargs["fix"] = {"items": [{"type": "material", "key": "evidence", "note": "请提供欠薪凭证"}]}
+                    if step == "refuse":
+                        kwargs["reason"] = "申报家庭人均月收入高于经济困难标准，且不属于免予审查的情形"
+                    cases.transition(actor=actor, case=case, name=step, **kwargs)
+                if state in ("represented", "concluded"):
+                    _stages(services, lawyer, case, rng, concluded=state == "concluded")
+            made += 1
+    _group_case(item, staff, lawyers[0], chosen[made:], rng)
+    return {"cases": made + 1}
+
+
+def _stages(services, lawyer, case, rng, *, concluded: bool) -> None:
+    on = timezone.localdate()
+    services.stage_add(actor=lawyer, case=case, kind="negotiation", started_on=on, ended_on=on, result="用人单位拒绝")
+    if not concluded:
+        return
+    services.stage_add(actor=lawyer, case=case, kind="arbitration", started_on=on, ended_on=on,
+                       result="仲裁委员会调解，达成协议")
+    amounts = {}
+    for client in case.aid_clients.all():
+        awarded = (client.claimed * Decimal("0.8")).quantize(Decimal("0.01"))
+        amounts[client.pk] = (awarded, awarded if rng.random() < 0.8 else (awarded / 2).quantize(Decimal("0.01")))
+    services.aid_conclude(actor=lawyer, case=case, outcome="mediated", summary="仲裁调解结案", amounts=amounts)
+
+
+def _group_case(item, staff, lawyer, workers, rng) -> None:
+    """Five workers of one employer claiming unpaid wages together: one case, five clients."""
+    from gonghui.cases import services as cases
+    from gonghui.cases.demo_data import demo_image
+
+    from . import services
+
+    lead, *others = workers[:5]
+    with transaction.atomic():
+        case = cases.case_create(actor=staff, item=item, worker=lead, data={
+            "claim_type": "追索劳动报酬", "opponent": OPPONENTS[0], "amount": "42000",
+            "facts": "集体欠薪：公司停产，拖欠5名职工3个月工资。", "phone": lead.phone or "13800000000"})
+        for material in ("id_card", "labour_proof"):
+            cases.attachment_add(actor=staff, case=case, material=material, name=f"{material}.png",
+                                 data=demo_image(material, "#eee6f5"))
+        cases.transition(actor=staff, case=case, name="submit")
+        cases.transition(actor=staff, case=case, name="accept")
+        for worker in others:
+            services.client_add(actor=staff, case=case, id_number=worker.id_number_clear(),
+                                claimed=str(rng.randrange(20000, 45000, 1000)))
+        cases.transition(actor=staff, case=case, name="grant")
+        cases.transition(actor=staff, case=case, name="assign_lawyer", partner=lawyer)
+        cases.transition(actor=lawyer, case=case, name="lawyer_accept")
+        services.stage_add(actor=lawyer, case=case, kind="negotiation", started_on=timezone.localdate(),
+                           result="与企业协商，企业承诺分期支付")

@@ -1,0 +1,121 @@
+"""Legal aid on the case engine: the workflow the Legal Aid Law (2021) sets and its handler.
+
+- The application is decided within 7 days (``decide``, calendar days: the law says 日) of the complete
+  application: a return for completion (one notice listing every missing material) pauses it, and the
+  resubmission starts it afresh (``restart``), as the days run from the complete application (Art. 43).
+- A refusal is in writing with its reason (``deny`` needs a reason; the applicant is told it).
+- Once aid is granted, a lawyer is assigned within 3 days (``assign``, Art. 44). The lawyer — a partner, who
+  sees only the cases assigned to them — accepts or declines; a decline sends the case back to be assigned
+  again, with 3 more days.
+- The lawyer records the stages (negotiation … enforcement) and closes the case with its outcome and each
+  client's amounts awarded and recovered (the module's own form: ``conclude`` is a ``module_form`` step);
+  closing writes the reward line of the lawyer's firm.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+from gonghui.cases.models import State
+from gonghui.cases.registry import Handler
+from gonghui.cases.states import (
+    APPLICANT,
+    PARTNER_ACCEPT,
+    PARTNER_DECLINE,
+    PERM_DECIDE,
+    PERM_HANDLE,
+    STANDARD,
+    Clock,
+    Status,
+    Transition,
+)
+
+PERM_REPRESENT = "legal.represent"
+
+GRANTED = "aid_granted"
+REFUSED = "aid_refused"
+ASSIGNED = "lawyer_assigned"
+REPRESENTED = "represented"
+CONCLUDED = "concluded"
+TERMINATED = "terminated"
+
+AID_WORKFLOW = STANDARD.extend(
+    "legal_aid",
+    states=(
+        Status(GRANTED, "已决定援助"),
+        Status(REFUSED, "不予援助", closed=True, rateable=True),
+        Status(ASSIGNED, "已指派律师"),
+        Status(REPRESENTED, "律师承办中"),
+        Status(CONCLUDED, "已结案", closed=True, rateable=True),
+        Status(TERMINATED, "已终止援助", closed=True, rateable=True),
+    ),
+    clocks=(
+        Clock("decide", "审查决定时限", unit="calendar"),
+        Clock("assign", "指派律师时限", unit="calendar"),
+    ),
+    transitions=(
+        # the 7 days run from the complete application: a resubmission after completion starts them afresh
+        Transition("submit", "提交申请", (State.DRAFT, State.RETURNED), State.SUBMITTED, by=APPLICANT, perm="",
+                   title="提交申请", stamp="submitted_at", clocks={"start": "decide", "restart": "decide"},
+                   done="申请已提交，工会将在7日内作出是否给予法律援助的决定。", notify_staff="staff_submitted"),
+        Transition("return", "一次性告知补充材料", (State.SUBMITTED, State.ACCEPTED), State.RETURNED,
+                   needs_fix=True, title="退回补充材料（一次性告知）", notify="returned", style="warning",
+                   clocks={"pause": "decide"}),
+        Transition("grant", "决定给予援助", (State.ACCEPTED,), GRANTED, perm=PERM_DECIDE,
+                   title="决定给予法律援助", notify="granted", style="success", stamp="decided_at",
+                   clocks={"stop": "decide", "start": "assign"}),
+        Transition("refuse", "不予援助", (State.ACCEPTED,), REFUSED, perm=PERM_DECIDE,
+                   needs_reason=True, title="决定不予法律援助", notify="refused", style="outline-danger",
+                   stamp="decided_at"),
+        Transition("assign_lawyer", "指派律师", (GRANTED,), ASSIGNED, perm=PERM_HANDLE,
+                   needs_partner=PERM_REPRESENT, title="指派律师", notify="lawyer_assigned",
+                   clocks={"stop": "assign"}),
+        Transition("reassign_lawyer", "改派律师", (ASSIGNED, REPRESENTED), ASSIGNED, perm=PERM_DECIDE,
+                   needs_partner=PERM_REPRESENT, title="改派律师", notify="lawyer_assigned",
+                   style="outline-secondary"),
+        Transition("lawyer_accept", "接受指派", (ASSIGNED,), REPRESENTED, perm=PERM_REPRESENT,
+                   partner_answer=PARTNER_ACCEPT, title="律师接受指派", style="success"),
+        Transition("lawyer_decline", "拒绝指派", (ASSIGNED,), GRANTED, perm=PERM_REPRESENT,
+                   partner_answer=PARTNER_DECLINE, needs_reason=True, title="律师拒绝指派",
+                   style="outline-danger", clocks={"restart": "assign"}),
+        Transition("conclude", "结案", (REPRESENTED,), CONCLUDED, perm=PERM_REPRESENT, module_form=True,
+                   title="结案", notify="concluded", style="success", stamp="closed_at"),
+        Transition("terminate", "终止援助", (GRANTED, ASSIGNED, REPRESENTED), TERMINATED, perm=PERM_DECIDE,
+                   needs_reason=True, title="终止法律援助", notify="terminated", style="outline-danger",
+                   stamp="closed_at"),
+    ),
+    remove=("fulfil", "review", "approve", "deny"),
+    messages={
+        "granted": ("决定给予法律援助", "您申请的“{item}”（{number}）已决定给予法律援助，工会将在3日内为您指派律师。"),
+        "refused": ("不予法律援助", "您申请的“{item}”（{number}）决定不予法律援助，理由：{reason}。"
+                                 "如有异议，可向工会或司法行政部门提出。"),
+        "lawyer_assigned": ("已指派律师", "您申请的“{item}”（{number}）已指派{assignee}承办，律师将与您联系。"),
+        "concluded": ("案件已结案", "您的法律援助案件（{number}）已结案。{result}欢迎对本次服务进行评价。"),
+        "terminated": ("终止法律援助", "您的法律援助案件（{number}）终止援助，理由：{reason}。"),
+    },
+)
+
+
+class AidHandler(Handler):
+    """The means test at submission (kept for the reviewer, who decides), the clients of the case, the
+    lawyer's stages and the conclusion (services.py), and the case page's section."""
+
+    def check_form(self, item, worker, form: dict) -> None:
+        amount = form.get("amount")
+        if amount is not None and str(amount) not in ("", "None") and float(amount) <= 0:
+            raise ValidationError({"amount": "涉案金额应大于0。"})
+
+    def on_step(self, case, step, source: str) -> None:
+        from . import services
+
+        services.on_step(case, step, source)
+
+    def result_rows(self, case) -> list[tuple[str, str]]:
+        from . import selectors
+
+        return selectors.result_rows(case)
+
+    def section(self, case, user, surface: str) -> dict | None:
+        from . import views
+
+        return views.case_section(case, user, surface)

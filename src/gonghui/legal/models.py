@@ -1,0 +1,145 @@
+"""Legal services' own data beside the case engine's cases: the clients of a legal-aid case (a group case
+has several, each with their own amounts), the stages a lawyer records, and the lawyers' rewards.
+
+The application itself — the claim, the opposing party, the amount at stake, the materials — is the case's
+form and attachments; its states and clocks are the ``legal_aid`` workflow's (handler.py).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from gonghui.cases.models import Case
+from gonghui.orgs.scoping import ScopedQuerySet
+from gonghui.registry.models import Worker
+
+
+class StageKind(models.TextChoices):
+    NEGOTIATION = "negotiation", "协商"
+    MEDIATION = "mediation", "调解"
+    ARBITRATION = "arbitration", "劳动仲裁"
+    FIRST_INSTANCE = "first", "一审"
+    SECOND_INSTANCE = "second", "二审"
+    ENFORCEMENT = "enforcement", "执行"
+
+
+class Outcome(models.TextChoices):
+    SETTLED = "settled", "协商和解"
+    MEDIATED = "mediated", "调解结案"
+    AWARDED = "awarded", "仲裁裁决"
+    JUDGED = "judged", "法院判决"
+    ENFORCED = "enforced", "执行完毕"
+    LOST = "lost", "请求未获支持"
+    ENDED = "ended", "终止援助"
+
+
+class CaseScopedQuerySet(ScopedQuerySet):
+    """Rows of a case, seen by whoever sees the case: the handling organisation's subtree or the partner
+    assigned to it."""
+
+    scope_field = "case__org__path"
+
+    def assigned_to(self, user):
+        return self.model.objects.filter(case__in=Case.objects.assigned_to(user)).values("pk")
+
+
+class AidClient(models.Model):
+    """A worker a legal-aid case represents: the applicant (``lead``), and in a group case the co-workers
+    with the same claim against the same employer, each with their own amounts."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="aid_clients")
+    worker = models.ForeignKey(Worker, verbose_name="受援人", on_delete=models.PROTECT, related_name="+")
+    lead = models.BooleanField("申请人", default=False)
+    claimed = models.DecimalField("请求金额", max_digits=12, decimal_places=2, default=Decimal("0"))
+    awarded = models.DecimalField("确认金额", max_digits=12, decimal_places=2, null=True, blank=True)
+    recovered = models.DecimalField("实际追回", max_digits=12, decimal_places=2, null=True, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    objects = CaseScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "受援人"
+        verbose_name_plural = "受援人"
+        ordering = ["-lead", "pk"]
+        constraints = [models.UniqueConstraint(fields=["case", "worker"], name="aid_client_once")]
+        permissions = [("represent", "作为指派律师承办法律援助案件")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.worker_id}"
+
+
+class AidStage(models.Model):
+    """A stage of the lawyer's work on a case (negotiation … enforcement), with its dates and what came of
+    it; its documents are the case's attachments of the material ``lawyer_docs``."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="aid_stages")
+    kind = models.CharField("阶段", max_length=12, choices=StageKind.choices)
+    started_on = models.DateField("开始日期")
+    ended_on = models.DateField("结束日期", null=True, blank=True)
+    result = models.CharField("结果", max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = CaseScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "办案阶段"
+        verbose_name_plural = "办案阶段"
+        ordering = ["started_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["case", "kind"], name="aid_stage_once")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.get_kind_display()}"
+
+
+class RewardScheme(models.Model):
+    """How the union rewards the lawyers (data; the shipped row is Foshan's published figures, an example):
+    per case for its first stage, for each later stage, for each client beyond the first, and per half-day
+    on duty at a union desk. The scheme in force on the day a case closes applies."""
+
+    name = models.CharField("名称", max_length=100)
+    effective_from = models.DateField("起用日期", unique=True)
+    first_stage = models.DecimalField("首个阶段（元/件）", max_digits=10, decimal_places=2)
+    later_stage = models.DecimalField("其后每个阶段（元）", max_digits=10, decimal_places=2)
+    extra_client = models.DecimalField("每增加一名受援人（元）", max_digits=10, decimal_places=2)
+    duty_half_day = models.DecimalField("值班（元/半天）", max_digits=10, decimal_places=2)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "律师补贴标准"
+        verbose_name_plural = "律师补贴标准"
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.effective_from:%Y-%m-%d}起）"
+
+
+class RewardLine(models.Model):
+    """What a lawyer's firm is owed for one closed case (or, later, a duty half-day): the amount and how it
+    was worked out. Paid to the firm's account through the payment batches."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, null=True, blank=True, related_name="reward")
+    lawyer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="律师", on_delete=models.PROTECT,
+                               related_name="+")
+    partner = models.ForeignKey("accounts.Partner", verbose_name="律师事务所", on_delete=models.PROTECT,
+                                related_name="+")
+    scheme = models.ForeignKey(RewardScheme, verbose_name="补贴标准", on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField("金额", max_digits=10, decimal_places=2)
+    working = models.CharField("计算", max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CaseScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "律师补贴"
+        verbose_name_plural = "律师补贴"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.amount}"

@@ -1,0 +1,47 @@
+"""Reads of legal services. The case itself is found through the case engine's selectors (scoped to the
+handling organisation's subtree, or to the partner assigned to it); these read what lies beside it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import QuerySet, Sum
+
+from gonghui.cases.models import Case
+from gonghui.core.numbers import money
+
+from .models import AidClient, AidStage, RewardLine
+
+
+def clients(case: Case) -> list[AidClient]:
+    return list(AidClient.objects.filter(case=case).select_related("worker"))
+
+
+def stages(case: Case) -> list[AidStage]:
+    return list(AidStage.objects.filter(case=case).select_related("recorded_by"))
+
+
+def result_rows(case: Case) -> list[tuple[str, str]]:
+    """What the case's result holds, as the module words it."""
+    result = case.result or {}
+    rows = []
+    if result.get("means"):
+        rows.append(("经济困难审查", result["means"]))
+    for key, label in (("outcome", "结案方式"), ("summary", "结案说明")):
+        if result.get(key):
+            rows.append((label, result[key]))
+    if result.get("recovered") not in (None, ""):
+        rows.append(("实际追回金额", f"{money(result['recovered'])} 元"))
+    return rows
+
+
+def totals(case: Case) -> dict:
+    found = AidClient.objects.filter(case=case).aggregate(claimed=Sum("claimed"), awarded=Sum("awarded"),
+                                                          recovered=Sum("recovered"))
+    return {k: v or Decimal("0") for k, v in found.items()}
+
+
+def rewards(*, user) -> QuerySet[RewardLine]:
+    """The reward lines of the cases the user sees (staff: their subtree's cases)."""
+    return (RewardLine.objects.visible_to(user, "cases.view_case")
+            .select_related("case", "lawyer", "partner", "scheme").order_by("-created_at", "-pk"))

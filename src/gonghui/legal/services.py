@@ -1,0 +1,206 @@
+"""Every write of legal services: the means test kept at submission, the clients of a group case, the
+lawyer's stages, the conclusion with each client's amounts, and the lawyer's reward. Each checks who may
+do it on which case in which state, runs in one transaction, and writes the timeline and the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from gonghui.cases import services as cases
+from gonghui.cases.models import Case, EventKind
+from gonghui.core import audit
+from gonghui.core.numbers import money
+from gonghui.registry.models import Hukou
+
+from .claims import EXEMPT_CLAIMS
+from .handler import PERM_REPRESENT, REPRESENTED
+from .models import AidClient, AidStage, Outcome, RewardLine, RewardScheme, StageKind
+
+
+def _audit(actor, action: str, case: Case, summary: str) -> None:
+    audit.record(actor=actor, action=f"legal.{action}", obj=case, summary=f"{case.number} {summary}"[:300])
+
+
+def _amount(value, label: str, *, key: str) -> Decimal:
+    try:
+        amount = Decimal(str(value).replace(",", "").replace("，", "").strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError({key: f"{label}应为金额，例如 12000 或 12000.50。"}) from None
+    if amount < 0 or amount != amount.quantize(Decimal("0.01")) or amount >= Decimal("1e10"):
+        raise ValidationError({key: f"{label}应为不小于0、最多两位小数的金额。"})
+    return amount
+
+
+def _date(value, label: str, *, key: str, required: bool = True) -> dt.date | None:
+    if value in (None, ""):
+        if required:
+            raise ValidationError({key: f"请填写{label}。"})
+        return None
+    try:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValidationError({key: f"{label}格式应为 2026-03-08。"}) from None
+    if day > timezone.localdate():
+        raise ValidationError({key: f"{label}不能晚于今天。"})
+    return day
+
+
+# --- the means test (Legal Aid Law Arts. 41-42) -----------------------------------------------------------
+
+def means_test(case: Case) -> dict:
+    """Whether the applicant's economic hardship is shown, as the reviewer reads it: ``{"basis", "met"}``.
+    ``met`` is True (exempt or shown), or None when staff must still check the declared income."""
+    worker = case.applicant
+    claim = case.form.get("claim_type", "")
+    if worker.hukou == Hukou.MIGRANT and claim in EXEMPT_CLAIMS:
+        return {"met": True, "basis": f"免予经济困难审查：农民工{claim}（《法律援助法》第四十二条）"}
+    if worker.tags.filter(code="needy").exists():
+        return {"met": True, "basis": "经济困难：困难职工档案在册"}
+    limit = Decimal(str(settings.LEGAL_AID_INCOME_LIMIT))
+    income = case.form.get("household_income")
+    if income not in (None, ""):
+        income = Decimal(str(income))
+        if income <= limit:
+            return {"met": True, "basis": f"经济困难：申报家庭人均月收入{money(income)}元，不高于标准{money(limit)}元"}
+        return {"met": None, "basis": f"待核查：申报家庭人均月收入{money(income)}元，高于标准{money(limit)}元"}
+    return {"met": None, "basis": "待核查：未申报家庭收入，也不在困难职工档案中"}
+
+
+def on_step(case: Case, step, source: str) -> None:
+    """Inside the engine's step transaction: at submission the means test is kept for the reviewer and the
+    applicant is the case's lead client for the amount at stake; at conclusion the reward is written."""
+    if step.name == "submit":
+        means = means_test(case)
+        case.result = {**(case.result or {}), "means": means["basis"]}
+        Case.objects.filter(pk=case.pk).update(result=case.result)
+        claimed = Decimal(str(case.form.get("amount") or 0))
+        AidClient.objects.update_or_create(case=case, worker=case.applicant,
+                                           defaults={"lead": True, "claimed": claimed})
+    elif step.name == "conclude":
+        _reward(case)
+
+
+# --- clients of a group case -------------------------------------------------------------------------------
+
+def client_add(*, actor, case: Case, id_number: str, claimed) -> AidClient:
+    """Add a co-worker with the same claim against the same employer (a group case is one case with several
+    clients, each with their own amount). Staff of the handling centre, until the case is concluded; the
+    worker is found in the registry of the staff member's own subtree."""
+    from gonghui.registry.selectors import worker_search
+
+    if not cases.staff_may(actor, case, "cases.handle_case"):
+        raise PermissionDenied("您没有为该案件增加受援人的权限。")
+    if case.is_closed or case.state == "draft":
+        raise cases.CaseConflict("只能为已提交、未结案的案件增加受援人。")
+    number = (id_number or "").strip().upper()
+    if not number:
+        raise ValidationError({"id_number": "请填写受援人的身份证号。"})
+    worker = worker_search(user=actor, q=number).first() if len(number) in (15, 18) else None
+    if worker is None:
+        raise ValidationError({"id_number": "职工档案中没有这个身份证号（或不在您的管辖范围内），请先登记职工信息。"})
+    amount = _amount(claimed, "请求金额", key="claimed")
+    try:
+        with transaction.atomic():
+            client = AidClient.objects.create(case=case, worker=worker, claimed=amount, added_by=actor)
+            cases.add_event(case, actor, EventKind.NOTE, "增加受援人", public=False,
+                            text=f"{worker.name}，请求金额{money(amount)}元")
+            _audit(actor, "client_add", case, f"增加受援人{worker.name}")
+    except IntegrityError:
+        raise ValidationError({"id_number": f"{worker.name}已是本案受援人。"}) from None
+    return client
+
+
+# --- the lawyer's stages and the conclusion ---------------------------------------------------------------
+
+def _require_lawyer(actor, case: Case, what: str) -> None:
+    if not cases.staff_may(actor, case, PERM_REPRESENT):
+        raise PermissionDenied(f"只有承办律师可以{what}。")
+    if case.state != REPRESENTED:
+        raise cases.CaseConflict(f"案件当前为“{case.state_label}”，不能{what}。")
+
+
+def stage_add(*, actor, case: Case, kind: str, started_on, ended_on=None, result: str = "") -> AidStage:
+    """The assigned lawyer records a stage of the case with its dates and what came of it; the worker sees
+    it on their case page."""
+    _require_lawyer(actor, case, "记录办案阶段")
+    if kind not in StageKind.values:
+        raise ValidationError({"kind": "请选择办案阶段。"})
+    start = _date(started_on, "开始日期", key="started_on")
+    end = _date(ended_on, "结束日期", key="ended_on", required=False)
+    if end and end < start:
+        raise ValidationError({"ended_on": "结束日期不能早于开始日期。"})
+    submitted = timezone.localdate(case.submitted_at) if case.submitted_at else None
+    if submitted and start < submitted:
+        raise ValidationError({"started_on": f"开始日期不能早于申请日期（{submitted:%Y-%m-%d}）。"})
+    result = (result or "").strip()[:300]
+    label = StageKind(kind).label
+    try:
+        with transaction.atomic():
+            stage = AidStage.objects.create(case=case, kind=kind, started_on=start, ended_on=end, result=result,
+                                            recorded_by=actor)
+            period = f"{start:%Y-%m-%d}" + (f" 至 {end:%Y-%m-%d}" if end else " 起")
+            cases.add_event(case, actor, EventKind.NOTE, f"办案阶段：{label}", public=True,
+                            text="；".join(filter(None, [period, result])))
+            _audit(actor, "stage_add", case, f"记录办案阶段：{label}")
+    except IntegrityError:
+        raise ValidationError({"kind": f"“{label}”阶段已记录。"}) from None
+    return stage
+
+
+def aid_conclude(*, actor, case: Case, outcome: str, summary: str, amounts: dict) -> Case:
+    """The lawyer closes the case: its outcome and, for every client, the amount awarded (agreed, awarded or
+    adjudged) and the amount actually recovered. ``amounts``: ``{client pk: (awarded, recovered)}``."""
+    _require_lawyer(actor, case, "结案")
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": "请选择结案方式。"})
+    if not case.aid_stages.exists():
+        raise ValidationError({"outcome": "请先记录至少一个办案阶段（如协商、仲裁），再结案。"})
+    clients = list(case.aid_clients.select_related("worker"))
+    checked = {}
+    for client in clients:
+        awarded, recovered = amounts.get(client.pk, (None, None))
+        awarded = _amount(awarded if awarded not in (None, "") else "x", f"{client.worker.name}的确认金额",
+                          key=f"awarded_{client.pk}")
+        recovered = _amount(recovered if recovered not in (None, "") else "x", f"{client.worker.name}的实际追回金额",
+                            key=f"recovered_{client.pk}")
+        if recovered > awarded:
+            raise ValidationError({f"recovered_{client.pk}": f"{client.worker.name}的实际追回金额不能大于确认金额。"})
+        checked[client.pk] = (awarded, recovered)
+    total = sum((r for _a, r in checked.values()), Decimal("0"))
+    with transaction.atomic():
+        for client in clients:
+            client.awarded, client.recovered = checked[client.pk]
+            client.save(update_fields=["awarded", "recovered"])
+        cases.transition(actor=actor, case=case, name="conclude", data={
+            "outcome": Outcome(outcome).label, "summary": (summary or "").strip()[:300],
+            "recovered": str(total)})
+    return case
+
+
+def _reward(case: Case) -> RewardLine | None:
+    """The reward of the lawyer who concluded the case, by the scheme in force that day (first stage, each
+    later stage, each client beyond the first). Inside the conclusion's transaction."""
+    found = cases.active_assignment(case)
+    if found is None or found.partner is None:
+        return None
+    on = timezone.localdate()
+    scheme = RewardScheme.objects.filter(effective_from__lte=on).first()
+    if scheme is None:
+        return None
+    stages = case.aid_stages.count()
+    extra = max(0, case.aid_clients.count() - 1)
+    amount = scheme.first_stage + scheme.later_stage * max(0, stages - 1) + scheme.extra_client * extra
+    parts = [f"首个阶段{money(scheme.first_stage)}"]
+    if stages > 1:
+        parts.append(f"其后{stages - 1}个阶段×{money(scheme.later_stage)}")
+    if extra:
+        parts.append(f"增加受援人{extra}名×{money(scheme.extra_client)}")
+    working = " + ".join(parts) + f" = {money(amount)}元（{scheme.name}）"
+    return RewardLine.objects.create(case=case, lawyer=found.user, partner=found.partner, scheme=scheme,
+                                     amount=amount, working=working[:300])

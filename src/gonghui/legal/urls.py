@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "legal"
+
+urlpatterns = [
+    path("cases/<str:number>/stages/", views.stage_add, name="stage_add"),
+    path("cases/<str:number>/clients/", views.client_add, name="client_add"),
+    path("cases/<str:number>/conclude/", views.conclude, name="conclude"),
+    path("rewards/", views.rewards, name="rewards"),
+]
