@@ -70,3 +70,12 @@ def test_staff_scope_is_unchanged_by_partners(assigned, login):
     assert login("qingyang_staff").get(f"/desk/cases/{assigned['aid'].number}/").status_code == 404
     assert login("city_staff").get(f"/desk/cases/{assigned['aid'].number}/").status_code == 200
     assert Case.objects.visible_to(assigned["aid"].assignments.get().user).count() == 1
+
+
+def test_the_lawyers_navigation_holds_only_their_work(assigned, login):
+    page = login("lawyer1").get(f"/desk/cases/{assigned['aid'].number}/").content.decode()
+    nav = page.split('id="desk-nav"', 1)[1].split("</nav>", 1)[0]
+    assert "办件队列" in nav and "消息" in nav and "律师补贴" in nav
+    assert "医疗互助" not in nav and "管理决策" not in nav and "职工档案" not in nav
+    staff_nav = login("city_staff").get("/desk/cases/").content.decode().split('id="desk-nav"', 1)[1]
+    assert "医疗互助" in staff_nav.split("</nav>", 1)[0]

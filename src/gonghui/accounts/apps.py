@@ -11,12 +11,14 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from gonghui.core import navigation
         from gonghui.orgs import scoping
 
         from . import security  # noqa: F401 - connects the audit receivers of auth events
-        from .backends import assigned_grants, role_grants
+        from .backends import assigned_grants, may_see_entry, role_grants
         from .roles import sync_roles
 
         scoping.provide_grants(role_grants, assigned_grants)  # the tree asks who holds what where through this
+        navigation.provide_check(may_see_entry)
 
         post_migrate.connect(sync_roles, sender=self, dispatch_uid="gonghui.accounts.sync_roles")

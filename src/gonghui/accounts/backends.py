@@ -44,6 +44,15 @@ def assigned_grants(user) -> frozenset[str]:
     return _load(user)[1]
 
 
+def may_see_entry(user, perm: str, partners: bool) -> bool:
+    """A navigation entry needing ``perm``: shown to a user holding it over a subtree, and to a partner
+    holding it on their assignments only when the entry is meant for partners (core.navigation)."""
+    if not user.has_perm(perm):
+        return False
+    over_tree = any(perm in granted for _path, granted in role_grants(user))
+    return user.is_superuser or over_tree or (partners and perm in assigned_grants(user))
+
+
 class RoleBackend(ModelBackend):
     """ModelBackend (user and group permissions) plus the permissions of the user's roles."""
 

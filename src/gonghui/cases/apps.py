@@ -24,11 +24,12 @@ class CasesConfig(AppConfig):
         surfaces.api_router("gonghui.cases.api.router")
         surfaces.panel("cases", "办件", "gonghui.cases.selectors.dash_panel", permission="cases.view_case",
                        url_name="cases:queue", order=10)
-        navigation.register("desk", "cases", "办件队列", "cases:queue", order=10, permission="cases.view_case")
+        navigation.register("desk", "cases", "办件队列", "cases:queue", order=10, permission="cases.view_case",
+                            partners=True)
         navigation.register("desk", "follow_ups", "差评回访", "cases:follow_ups", order=15,
                             permission="cases.handle_case")
         navigation.register("desk", "inbox", "消息", "cases:inbox", order=12, permission="cases.view_case",
-                            badge="gonghui.cases.selectors.unread_badge")
+                            badge="gonghui.cases.selectors.unread_badge", partners=True)
         navigation.register("m", "services", "办事", "portal_cases:catalogue", icon="✎", order=15,
                             description="在线申请服务事项，随时查看办理进度")
         navigation.register("m", "my_cases", "我的办件", "portal_cases:my_cases", icon="☰", order=18)
