@@ -21,8 +21,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from gonghui.cases.models import Attachment, Case, Rating
-from gonghui.mutual_aid.models import Contribution, PaymentBatch
+from gonghui.mutual_aid.models import Contribution
 from gonghui.orgs.models import Org, ServiceCentre
+from gonghui.payments.models import PaymentBatch
 from gonghui.registry.models import (
     BindingStatus,
     CorrectionRequest,
@@ -183,11 +184,11 @@ RULES = {
     "mutual_aid:contribution_pay": Scoped(meiling(Contribution), method="post", data={"amount": "36"}),
     "mutual_aid:invoices": Scoped(case_target(), method="post", data={"number": "123456"}),
     "mutual_aid:claim_form": Scoped(case_target()),
-    "mutual_aid:batches": SIGNED_IN,
-    "mutual_aid:batch": Scoped(meiling(PaymentBatch)),
-    "mutual_aid:batch_approve": Scoped(meiling(PaymentBatch), method="post"),
-    "mutual_aid:batch_export": Scoped(meiling(PaymentBatch)),
-    "mutual_aid:batch_result": Scoped(meiling(PaymentBatch), method="post"),
+    "payments:batches": SIGNED_IN,
+    "payments:batch": Scoped(meiling(PaymentBatch)),
+    "payments:batch_approve": Scoped(meiling(PaymentBatch), method="post"),
+    "payments:batch_export": Scoped(meiling(PaymentBatch)),
+    "payments:batch_result": Scoped(meiling(PaymentBatch), method="post"),
     "mutual_aid_m:coverage": SignedIn(login="/m/login/"),
     "mutual_aid_m:invoices": Scoped(case_target(), method="post", data={"number": "123456"}),
     "mutual_aid_m:payee": Scoped(case_target(), method="post", data={"bank_card": "6222021402000000001"}),

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "gonghui.registry",
     "gonghui.cases",
     "gonghui.errands",
+    "gonghui.payments",
     "gonghui.mutual_aid",
     "gonghui.legal",
     "gonghui.desk",

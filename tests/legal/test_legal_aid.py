@@ -24,7 +24,8 @@ def _clock(case, key):
     return CaseClock.objects.get(case=case, key=key)
 
 
-def test_staff_decide_assign_and_the_lawyer_concludes_with_the_reward(applied, staff, lawyers, login, today):
+def test_staff_decide_assign_and_the_lawyer_concludes_with_the_reward(applied, staff, lawyers, login, today,
+                                                                     worker_user):
     today(dt.date(2026, 11, 2))
     case = applied()
     city = staff["city_staff"]
@@ -89,6 +90,13 @@ def test_staff_decide_assign_and_the_lawyer_concludes_with_the_reward(applied, s
     assert "首个阶段2,500.00 + 其后1个阶段×1,250.00" in reward.working
     assert "3,750.00" in desk.get("/desk/legal/rewards/").content.decode()
     assert Message.objects.filter(case=case, title="案件已结案", body__contains="30000").exists()
+    from django.test import Client
+
+    worker = Client()
+    worker.force_login(worker_user("王芳"))
+    mine = worker.get(f"/m/cases/{case.number}/").content.decode()
+    assert "已追回 30,000.00 元" in mine and "陈建华" in mine and "福建晋律律师事务所" in mine
+    assert "经济困难审查" not in mine and "律师补贴" not in mine  # the reviewer's and the union's business
     assert AuditLog.objects.filter(action="legal.stage_add", actor=lawyers[0]).count() == 2
     del city
 
@@ -199,3 +207,51 @@ def test_only_the_assigned_lawyer_takes_the_lawyers_steps(applied, staff, lawyer
     lawyer = fresh(lawyers[0])
     with pytest.raises(PermissionDenied):  # the lawyer takes no staff step on their own case
         cases.transition(actor=lawyer, case=case, name="terminate", reason="x")
+
+
+def test_the_reward_is_paid_to_the_firm_through_a_payment_batch(applied, staff, lawyers, second_factor, login,
+                                                                today):
+    """The reward of a concluded case is gathered by finance beside mutual aid's claims (one payments
+    machinery), approved, exported with the firm's account and settled by the bank's result."""
+    import time
+
+    from gonghui.core.context import Context
+    from gonghui.core.spreadsheets import read_table, write_xlsx
+    from gonghui.payments import services as payments
+    from gonghui.payments.models import PaymentBatch
+
+    today(dt.date(2026, 11, 2))
+    case = applied()
+    city = staff["city_staff"]
+    for step in ("accept", "grant"):
+        cases.transition(actor=city, case=case, name=step)
+    cases.transition(actor=city, case=case, name="assign_lawyer", partner=lawyers[0])
+    lawyer = fresh(lawyers[0])
+    cases.transition(actor=lawyer, case=case, name="lawyer_accept")
+    services.stage_add(actor=lawyer, case=case, kind="negotiation", started_on="2026-11-02")
+    lead = AidClient.objects.get(case=case).pk
+    services.aid_conclude(actor=lawyer, case=case, outcome="settled", summary="", amounts={lead: ("36000", "36000")})
+
+    finance = staff["city_finance"]
+    officer = login("city_finance")
+    second_factor(officer, finance)
+    page = officer.get("/desk/payments/?source=legal_reward").content.decode()
+    assert "法律援助律师补贴" in page and "医疗互助补助金" in page  # one page, one tab per kind of payment
+    assert case.number in page and "福建晋律律师事务所（陈建华）" in page and "2,500.00" in page
+    reward = RewardLine.objects.get(case=case)
+    officer.post("/desk/payments/?source=legal_reward", {"rows": [reward.pk]})
+    batch = PaymentBatch.objects.get(source="legal_reward")
+    assert (batch.count, batch.total) == (1, Decimal("2500.00"))
+    verified = Context(channel="test", second_factor_at=time.time())
+    payments.batch_approve(actor=finance, batch=batch, context=verified)
+    data, _type, _name = payments.batch_export(actor=finance, batch=batch, context=verified)
+    rows = [values for _n, values in read_table(data, "bank.xlsx").rows]
+    assert rows[0][:2] == ["福建晋律律师事务所", "中国工商银行晋江支行"]
+    assert rows[0][2] == lawyers[0].partner.account_clear() and rows[0][4:] == [case.number, "法律援助律师补贴"]
+    result = write_xlsx(["业务参考号", "状态", "失败原因"], [[case.number, "成功", ""]], sheet="结果")
+    payments.batch_import_result(actor=finance, batch=PaymentBatch.objects.get(pk=batch.pk), data=result,
+                                 filename="r.xlsx")
+    reward.refresh_from_db()
+    assert reward.paid_at is not None
+    assert "已支付" in login("city_staff").get("/desk/legal/rewards/").content.decode()
+    assert officer.get("/desk/payments/?source=legal_reward").content.decode().count('name="rows"') == 0

@@ -99,3 +99,12 @@ def finance(staff, grant):
 
     user = get_user_model().objects.get(username="city_finance")
     return user
+
+
+def gather(finance, claims=None):
+    """Finance gathers claims (by default every payable one) into a payment batch of mutual aid."""
+    from gonghui.mutual_aid.services.payments import SOURCE, payable_rows
+    from gonghui.payments import services as payments
+
+    rows = claims if claims is not None else payable_rows(finance)
+    return payments.batch_create(actor=finance, source=SOURCE, rows=rows)

@@ -12,9 +12,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from gonghui.cases import services as cases
 from gonghui.cases.models import Case, Message, State
 from gonghui.core.spreadsheets import write_xlsx
-from gonghui.mutual_aid import figures, selectors, services
-from gonghui.mutual_aid.models import Claim, ClaimInvoice, LineStatus, PaymentBatch, PaymentLine
+from gonghui.mutual_aid import figures, services
+from gonghui.mutual_aid.models import Claim, ClaimInvoice
+from gonghui.mutual_aid.services.payments import payable_rows
+from gonghui.payments import services as payments
+from gonghui.payments.models import LineStatus, PaymentBatch, PaymentLine
 from tests.cases.conftest import png
+from tests.mutual_aid.conftest import gather
 
 from .conftest import claim_form, verified
 
@@ -100,18 +104,18 @@ def test_payment_batch_bank_file_result_and_a_failed_row_corrected(approved, fin
                                                                    django_capture_on_commit_callbacks):
     paid_case, failed_case = approved("王芳"), approved("李强", invoices=(("C00009", "8000", "6000"),))
     verified_now = verified(finance)
-    batch = services.batch_create(actor=finance)
+    batch = gather(finance)
     assert (batch.count, batch.total) == (2, Decimal("2080.00"))  # 1,300 + 780
-    with pytest.raises(cases.CaseConflict, match="已在其他支付批次中"):
-        services.batch_create(actor=finance, claims=[Claim.objects.get(case=paid_case)])
-    with pytest.raises(cases.CaseConflict, match="审批后"):
-        services.batch_export(actor=finance, batch=batch, context=verified_now)
+    with pytest.raises(payments.PaymentConflict, match="已在其他支付批次中"):
+        gather(finance, [Claim.objects.get(case=paid_case)])
+    with pytest.raises(payments.PaymentConflict, match="审批后"):
+        payments.batch_export(actor=finance, batch=batch, context=verified_now)
     from gonghui.accounts.second_factor import StepUpRequired
 
     with pytest.raises(StepUpRequired):
-        services.batch_approve(actor=finance, batch=batch, context=None)
-    services.batch_approve(actor=finance, batch=batch, context=verified_now)
-    data, _type, name = services.batch_export(actor=finance, batch=batch, context=verified_now)
+        payments.batch_approve(actor=finance, batch=batch, context=None)
+    payments.batch_approve(actor=finance, batch=batch, context=verified_now)
+    data, _type, name = payments.batch_export(actor=finance, batch=batch, context=verified_now)
     import openpyxl
 
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
@@ -123,13 +127,13 @@ def test_payment_batch_bank_file_result_and_a_failed_row_corrected(approved, fin
     assert all(isinstance(row[3], int | float) for row in rows[1:])
     result = _result([[paid_case.number, "成功", ""], [failed_case.number, "失败", "户名与账号不符"]])
     with django_capture_on_commit_callbacks(execute=True):
-        counts = services.batch_import_result(actor=finance, batch=PaymentBatch.objects.get(pk=batch.pk),
+        counts = payments.batch_import_result(actor=finance, batch=PaymentBatch.objects.get(pk=batch.pk),
                                               data=result, filename="r.xlsx")
     assert (counts["paid"], counts["failed"]) == (2 - 1, 1)
     assert Case.objects.get(pk=paid_case.pk).state == State.FULFILLED
     assert Case.objects.get(pk=failed_case.pk).state == State.APPROVED
     # the same file again pays nobody twice
-    again = services.batch_import_result(actor=finance, batch=PaymentBatch.objects.get(pk=batch.pk), data=result,
+    again = payments.batch_import_result(actor=finance, batch=PaymentBatch.objects.get(pk=batch.pk), data=result,
                                          filename="r.xlsx")
     assert (again["paid"], again["skipped"]) == (0, 2)
     assert PaymentLine.objects.filter(status=LineStatus.PAID).count() == 1
@@ -140,8 +144,8 @@ def test_payment_batch_bank_file_result_and_a_failed_row_corrected(approved, fin
     assert "支付失败，请更正银行卡" in page and "户名与账号不符" in page
     _client(li).post(f"/m/mutual-aid/claims/{failed_case.number}/payee/",
                      {"bank_name": "中国工商银行晋江支行", "bank_card": "6222021402000000001"})
-    assert [c.case_id for c in selectors.payable(user=finance)] == [failed_case.pk]
-    second = services.batch_create(actor=finance)
+    assert [c.case_id for c in payable_rows(finance)] == [failed_case.pk]
+    second = gather(finance)
     line = second.lines.get()
     assert line.account_clear() == "6222021402000000001" and line.bank_name == "中国工商银行晋江支行"
 
@@ -149,10 +153,10 @@ def test_payment_batch_bank_file_result_and_a_failed_row_corrected(approved, fin
 def test_the_plan_years_figures_equal_the_sum_of_its_claims(approved, filed, finance, staff, plan):
     cases_ = [approved("王芳"), approved("李强", invoices=(("D00002", "8000", "6000"),)), filed("张伟")]
     verified_now = verified(finance)
-    batch = services.batch_create(actor=finance)
-    services.batch_approve(actor=finance, batch=batch, context=verified_now)
-    services.batch_export(actor=finance, batch=batch, context=verified_now)
-    services.batch_import_result(actor=finance, batch=PaymentBatch.objects.get(pk=batch.pk),
+    batch = gather(finance)
+    payments.batch_approve(actor=finance, batch=batch, context=verified_now)
+    payments.batch_export(actor=finance, batch=batch, context=verified_now)
+    payments.batch_import_result(actor=finance, batch=PaymentBatch.objects.get(pk=batch.pk),
                                  data=_result([[c.number, "成功", ""] for c in cases_[:2]]), filename="r.xlsx")
     f = figures.plan_year_figures(user=staff["city_staff"], plan_year=plan)
     claims = list(Claim.objects.filter(product__plan_year=plan).select_related("case"))
@@ -272,10 +276,10 @@ def test_the_figures_page_shows_an_average_of_zero_days_and_says_none_alike(appr
     """Claims paid the day they were submitted average 0 days, not "—"; an empty year says 暂无 throughout."""
     case = approved("王芳")
     verified_now = verified(finance)
-    batch = services.batch_create(actor=finance)
-    services.batch_approve(actor=finance, batch=batch, context=verified_now)
-    services.batch_export(actor=finance, batch=batch, context=verified_now)
-    services.batch_import_result(actor=finance, batch=PaymentBatch.objects.get(pk=batch.pk),
+    batch = gather(finance)
+    payments.batch_approve(actor=finance, batch=batch, context=verified_now)
+    payments.batch_export(actor=finance, batch=batch, context=verified_now)
+    payments.batch_import_result(actor=finance, batch=PaymentBatch.objects.get(pk=batch.pk),
                                  data=_result([[case.number, "成功", ""]]), filename="r.xlsx")
     page = _client(staff["city_staff"]).get("/dash/mutual-aid/?year=2026").content.decode()
     assert 'data-testid="average-days">0.0<' in page
@@ -293,22 +297,22 @@ def test_finance_chooses_the_claims_of_a_batch_and_approves_with_a_fresh_code(ap
     officer = Client()
     officer.force_login(finance)
     device = second_factor(officer, finance)
-    page = officer.get("/desk/mutual-aid/payments/").content.decode()
-    assert page.count('name="claims"') == 2 and page.count(" checked ") == 2  # all ticked by default
+    page = officer.get("/desk/payments/").content.decode()
+    assert page.count('name="rows"') == 2 and page.count(" checked ") == 2  # all ticked by default
     ids = {c.case_id: c.pk for c in Claim.objects.all()}
-    officer.post("/desk/mutual-aid/payments/", {"claims": [ids[li.pk]]})  # only 李强's this time
+    officer.post("/desk/payments/", {"rows": [ids[li.pk]]})  # only 李强's this time
     batch = PaymentBatch.objects.get()
-    assert [line.claim.case_id for line in batch.lines.all()] == [li.pk]
-    page = officer.get(f"/desk/mutual-aid/payments/{batch.pk}/").content.decode()
+    assert [line.case_id for line in batch.lines.all()] == [li.pk]
+    page = officer.get(f"/desk/payments/{batch.pk}/").content.decode()
     assert f"确认审批支付批次{batch.number}：共1笔，合计780.00元？" in page
 
     # the officer who gathered it may not approve it where duties are separated (production's default)
     settings.PAYMENT_ONE_PERSON_MAY_GATHER_AND_APPROVE = False
     with pytest.raises(PermissionDenied, match="另一位财务人员审批"):
-        services.batch_approve(actor=finance, batch=batch, context=verified(finance))
+        payments.batch_approve(actor=finance, batch=batch, context=verified(finance))
     settings.PAYMENT_ONE_PERSON_MAY_GATHER_AND_APPROVE = True
     # a fresh code is asked every time, even just after the sign-in's (an old or wrong one is refused)
-    response = officer.post(f"/desk/mutual-aid/payments/{batch.pk}/approve/", {"code": "000000"}, follow=True)
+    response = officer.post(f"/desk/payments/{batch.pk}/approve/", {"code": "000000"}, follow=True)
     assert "动态验证码不正确" in response.content.decode()
     assert PaymentBatch.objects.get(pk=batch.pk).state == "draft"
     device.refresh_from_db()
@@ -316,5 +320,5 @@ def test_finance_chooses_the_claims_of_a_batch_and_approves_with_a_fresh_code(ap
     device.save()
     device.throttle_reset()
     code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
-    officer.post(f"/desk/mutual-aid/payments/{batch.pk}/approve/", {"code": code})
+    officer.post(f"/desk/payments/{batch.pk}/approve/", {"code": code})
     assert PaymentBatch.objects.get(pk=batch.pk).state == "approved"

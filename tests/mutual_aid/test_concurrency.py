@@ -6,9 +6,11 @@ import pytest
 from gonghui.cases import services as cases
 from gonghui.cases.models import Case, State
 from gonghui.core.spreadsheets import write_xlsx
-from gonghui.mutual_aid import services
-from gonghui.mutual_aid.models import ClaimInvoice, LineStatus, PaymentBatch, PaymentLine
+from gonghui.mutual_aid.models import ClaimInvoice
+from gonghui.payments import services as payments
+from gonghui.payments.models import LineStatus, PaymentBatch, PaymentLine
 from tests.cases.test_concurrency import _race
+from tests.mutual_aid.conftest import gather
 
 from .conftest import verified
 
@@ -35,10 +37,10 @@ def test_two_officers_gathering_at_once_put_each_claim_in_one_batch(approved, fi
         approved(name)
     other = grant(staff["city_staff"], "finance")
 
-    def gather(i):
-        return services.batch_create(actor=[finance, other][i])
+    def both(i):
+        return gather([finance, other][i])
 
-    results = _race(gather)
+    results = _race(both)
     assert sorted(kind for kind, _ in results) == ["error", "ok"], results
     assert PaymentLine.objects.count() == 2 and PaymentBatch.objects.filter(count=2).count() == 1
 
@@ -46,13 +48,13 @@ def test_two_officers_gathering_at_once_put_each_claim_in_one_batch(approved, fi
 def test_a_result_imported_twice_at_once_pays_once(approved, finance, django_capture_on_commit_callbacks):
     case = approved("王芳")
     verified_now = verified(finance)
-    batch = services.batch_create(actor=finance)
-    services.batch_approve(actor=finance, batch=batch, context=verified_now)
-    services.batch_export(actor=finance, batch=batch, context=verified_now)
+    batch = gather(finance)
+    payments.batch_approve(actor=finance, batch=batch, context=verified_now)
+    payments.batch_export(actor=finance, batch=batch, context=verified_now)
     result = write_xlsx(["业务参考号", "状态", "失败原因"], [[case.number, "成功", ""]], sheet="r")
 
     def settle(i):
-        return services.batch_import_result(actor=finance, batch=PaymentBatch.objects.get(pk=batch.pk),
+        return payments.batch_import_result(actor=finance, batch=PaymentBatch.objects.get(pk=batch.pk),
                                             data=result, filename="r.xlsx")
 
     results = _race(settle)
@@ -69,10 +71,10 @@ def test_two_batches_created_at_the_same_moment_get_distinct_numbers(approved, f
     claims = [Claim.objects.get(case=approved(name)) for name in ("王芳", "李强")]
     other = grant(staff["city_staff"], "finance")
 
-    def gather(i):
-        return services.batch_create(actor=[finance, other][i], claims=[claims[i]])
+    def both(i):
+        return gather([finance, other][i], [claims[i]])
 
-    results = _race(gather)
+    results = _race(both)
     assert [kind for kind, _ in results] == ["ok", "ok"], results
     numbers = sorted(batch.number for _, batch in results)
     year = numbers[0].split("-")[1]

@@ -9,8 +9,9 @@ from django.core.management import call_command
 
 from gonghui.core.context import Context, acting
 from gonghui.core.sms import ConsoleSmsBackend
-from gonghui.mutual_aid import services
-from gonghui.mutual_aid.models import PaymentBatch
+from gonghui.payments import services as payments
+from gonghui.payments.models import PaymentBatch
+from tests.mutual_aid.conftest import gather
 from tests.mutual_aid.test_claims import _result
 
 from .conftest import verified
@@ -24,13 +25,13 @@ def test_a_bank_result_is_texted_by_the_job_worker_not_in_the_request(approved, 
     claims = [approved(name, invoices=((f"R{name_no}{n:05d}", "12000", "10000"),))
               for name_no, name in enumerate(["王芳", "李强", "张伟"]) for n in range(2)]
     verified_now = verified(finance)
-    batch = services.batch_create(actor=finance)
-    services.batch_approve(actor=finance, batch=batch, context=verified_now)
-    services.batch_export(actor=finance, batch=batch, context=verified_now)
+    batch = gather(finance)
+    payments.batch_approve(actor=finance, batch=batch, context=verified_now)
+    payments.batch_export(actor=finance, batch=batch, context=verified_now)
     sent_before = len(ConsoleSmsBackend.outbox)
     queued = DBTaskResult.objects.filter(task_path="gonghui.core.sms.send_job")
     queued_before = queued.count()  # the earlier steps' texts (accepted, approved) wait for the worker too
-    counts = services.batch_import_result(actor=finance, batch=PaymentBatch.objects.get(pk=batch.pk),
+    counts = payments.batch_import_result(actor=finance, batch=PaymentBatch.objects.get(pk=batch.pk),
                                           data=_result([[c.number, "成功", ""] for c in claims]),
                                           filename="r.xlsx")
     assert counts["paid"] == 6
@@ -48,13 +49,13 @@ def test_approving_a_batch_reads_the_second_factor_from_the_context(approved, fi
     from gonghui.accounts.second_factor import StepUpRequired
 
     approved("王芳")
-    batch = services.batch_create(actor=finance)
+    batch = gather(finance)
     with acting(Context(channel="api")), pytest.raises(StepUpRequired):
-        services.batch_approve(actor=finance, batch=batch)  # a token or a task without the second factor
+        payments.batch_approve(actor=finance, batch=batch)  # a token or a task without the second factor
     with acting(Context(channel="task", second_factor_at=time.time() - 3600)), pytest.raises(StepUpRequired):
-        services.batch_approve(actor=finance, batch=batch)  # passed an hour ago: too long
+        payments.batch_approve(actor=finance, batch=batch)  # passed an hour ago: too long
     with acting(Context(channel="api", address="10.1.2.3", second_factor_at=time.time())):
-        services.batch_approve(actor=finance, batch=batch)
+        payments.batch_approve(actor=finance, batch=batch)
     from gonghui.core.models import AuditLog
 
     row = AuditLog.objects.filter(action__contains="batch_approve").latest("seq")

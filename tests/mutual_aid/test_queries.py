@@ -5,8 +5,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from gonghui.mutual_aid import services
-from gonghui.mutual_aid.models import PaymentBatch
+from gonghui.payments.models import PaymentBatch
+from tests.mutual_aid.conftest import gather
 
 pytestmark = pytest.mark.django_db
 
@@ -35,9 +35,9 @@ def test_a_page_runs_the_same_queries_for_two_and_for_eight_claims(page, approve
     for n in (2, 8):
         PaymentBatch.objects.all().delete()
         cases = _claims(approved, n)
-        batch = services.batch_create(actor=finance)
-        url = {"overview": "/desk/mutual-aid/?year=2026", "payments": "/desk/mutual-aid/payments/",
-               "batch": f"/desk/mutual-aid/payments/{batch.pk}/", "claim": f"/desk/cases/{cases[-1].number}/",
+        batch = gather(finance)
+        url = {"overview": "/desk/mutual-aid/?year=2026", "payments": "/desk/payments/",
+               "batch": f"/desk/payments/{batch.pk}/", "claim": f"/desk/cases/{cases[-1].number}/",
                "worker_claim": f"/m/cases/{cases[0].number}/", "figures": "/dash/mutual-aid/?year=2026"}[page]
         client.get(url)  # warm the caches (permissions, the session)
         counts.append(_queries(client, url))

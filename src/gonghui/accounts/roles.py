@@ -27,7 +27,7 @@ ROLES: dict[str, dict] = {
     "finance": {
         "name": "财务人员", "description": "补助金支付批次与银行文件", "requires_2fa": True,
         "permissions": [*VIEW_TREE, *VIEW_REGISTRY, "registry.view_worker_pii", "cases.view_case",
-                        "mutual_aid.manage_payments", "mutual_aid.manage_mutual_aid"],
+                        "payments.manage_payments", "mutual_aid.manage_mutual_aid"],
     },
     "mutual_aid_admin": {
         "name": "医疗互助管理员", "description": "市级：活动年度、互助项目、补助规则，历史数据导入，批准逾期申请",

@@ -70,6 +70,7 @@ class LegalConfig(AppConfig):
         from gonghui.cases.catalogue import Item
         from gonghui.cases.registry import registry
         from gonghui.core import navigation, surfaces
+        from gonghui.payments import sources as payment_sources
 
         from .handler import AID_WORKFLOW, AidHandler
 
@@ -77,5 +78,10 @@ class LegalConfig(AppConfig):
         registry.declare(Item(**AID_ITEM))
         registry.attach(AID_ITEM["code"], AidHandler())
         surfaces.pages("desk", "legal/", "gonghui.legal.urls", order=50)
+        payment_sources.register(payment_sources.Source(
+            code="legal_reward", label="法律援助律师补贴", purpose="法律援助律师补贴", order=20,
+            rows="gonghui.legal.payments.payable_rows", line="gonghui.legal.payments.line_for",
+            settle="gonghui.legal.payments.settle", shown="gonghui.legal.payments.shown",
+            total="gonghui.legal.payments.total"))
         navigation.register("desk", "legal_rewards", "律师补贴", "legal:rewards", order=30,
-                            permission="cases.view_case")
+                            permission="cases.view_case", partners=True)

@@ -133,6 +133,8 @@ class RewardLine(models.Model):
     amount = models.DecimalField("金额", max_digits=10, decimal_places=2)
     working = models.CharField("计算", max_length=300)
     created_at = models.DateTimeField(default=timezone.now)
+    paid_at = models.DateTimeField("支付时间", null=True, blank=True)
+    payment_problem = models.CharField("支付失败原因", max_length=200, blank=True)
 
     objects = CaseScopedQuerySet.as_manager()
 

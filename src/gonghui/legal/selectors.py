@@ -22,11 +22,10 @@ def stages(case: Case) -> list[AidStage]:
 
 
 def result_rows(case: Case) -> list[tuple[str, str]]:
-    """What the case's result holds, as the module words it."""
+    """What the case's result holds, as the module words it (on both surfaces: the means test, a note for the
+    reviewer, is shown in the workbench's section instead)."""
     result = case.result or {}
     rows = []
-    if result.get("means"):
-        rows.append(("经济困难审查", result["means"]))
     for key, label in (("outcome", "结案方式"), ("summary", "结案说明")):
         if result.get(key):
             rows.append((label, result[key]))

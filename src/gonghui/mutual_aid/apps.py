@@ -62,6 +62,7 @@ class MutualAidConfig(AppConfig):
         from gonghui.cases.catalogue import Item
         from gonghui.cases.registry import registry
         from gonghui.core import navigation, surfaces
+        from gonghui.payments import sources as payment_sources
         from gonghui.registry import archive
         from gonghui.registry.importing import register_kind
 
@@ -79,11 +80,17 @@ class MutualAidConfig(AppConfig):
                        url_name="mutual_aid_dash:figures", order=20)
         navigation.register("desk", "mutual_aid", "医疗互助", "mutual_aid:overview", order=20,
                             permission="cases.view_case")
-        navigation.register("desk", "payments", "补助金支付", "mutual_aid:batches", order=22,
-                            permission=services.PERM_PAY)
         navigation.register("m", "coverage", "医疗互助", "mutual_aid_m:coverage", icon="✚", order=19, tab=False,
                             description="查看本人参保和保障起始日，申请住院补助")
         archive.register("mutual_aid", "医疗互助参保", views.archive_entries, order=6)
+        payment_sources.register(payment_sources.Source(
+            code="mutual_aid", label="医疗互助补助金", purpose="医疗互助补助金", order=10,
+            rows="gonghui.mutual_aid.services.payments.payable_rows",
+            line="gonghui.mutual_aid.services.payments.line_for",
+            settle="gonghui.mutual_aid.services.payments.settle",
+            shown="gonghui.mutual_aid.services.payments.shown", total="gonghui.mutual_aid.services.payments.total",
+            tag="gonghui.mutual_aid.services.payments.tag_of", tags="gonghui.mutual_aid.services.payments.tags",
+            tag_label="活动年度"))
         register_kind("ma_roster", "医疗互助花名册", importers.RosterImporter, permission=services.PERM_ENROL)
         register_kind("ma_history_enrolments", "医疗互助历史参保", importers.HistoryEnrolmentImporter,
                       permission=services.PERM_ADMIN)

@@ -19,10 +19,11 @@ from gonghui.cases.demo_data import demo_image
 from gonghui.cases.models import ServiceItem
 from gonghui.core.context import Context
 from gonghui.core.spreadsheets import write_xlsx
+from gonghui.payments.models import PaymentBatch
 from gonghui.registry.models import Gender, Worker
 
-from . import selectors, services
-from .models import Contribution, Enrolment, PaymentBatch, PlanYear
+from . import services
+from .models import Contribution, Enrolment, PlanYear
 
 SEED = 2015
 HOSPITALS = ["晋江市医院", "晋江市中医院", "泉州市第一医院", "福建医科大学附属第二医院", "晋江市安海医院"]
@@ -101,19 +102,21 @@ def _claim(rng, item, worker, state, staff, n) -> None:
 
 def _pay(finance, rng) -> None:
     """One batch with the claims meant to be paid or to fail; the bank's result file answers it."""
-    claims = [c for c in selectors.payable(user=finance).order_by("pk")]
+    from gonghui.payments import services as payments
+
+    claims = list(services.payments.payable_rows(finance).order_by("pk"))
     if not claims:
         return
     # the demo's finance officer has just passed the second factor (the demo's set-up only)
     verified = Context(channel="command", second_factor_at=time.time())
     to_pay = claims[-(90 + 3):]
-    batch = services.batch_create(actor=finance, claims=to_pay)
-    services.batch_approve(actor=finance, batch=batch, context=verified)
-    services.batch_export(actor=finance, batch=batch, context=verified)
+    batch = payments.batch_create(actor=finance, source=services.SOURCE, rows=to_pay)
+    payments.batch_approve(actor=finance, batch=batch, context=verified)
+    payments.batch_export(actor=finance, batch=batch, context=verified)
     failed = {c.case.number for c in to_pay[:3]}
     rows = [[c.case.number, "失败" if c.case.number in failed else "成功",
              "户名与账号不符" if c.case.number in failed else ""] for c in to_pay]
     result = write_xlsx(["业务参考号", "状态", "失败原因"], rows, sheet="结果")
-    services.batch_import_result(actor=finance, batch=PaymentBatch.objects.get(pk=batch.pk), data=result,
+    payments.batch_import_result(actor=finance, batch=PaymentBatch.objects.get(pk=batch.pk), data=result,
                                  filename="bank-result.xlsx")
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from gonghui.cases.models import State
 from gonghui.core.spreadsheets import write_xlsx
 
-from .models import Claim, Contribution, Enrolment, LineStatus, PaymentLine, PlanYear
+from .models import Claim, Contribution, Enrolment, PlanYear
+from .services.payments import paid_lines
 
 VIEW = "cases.view_case"
 
@@ -31,8 +32,7 @@ def plan_year_figures(*, user, plan_year: PlanYear) -> dict:
     contributions = Contribution.objects.visible_to(user, VIEW).filter(product__plan_year=plan_year)
     # scoped by a join from the year's own rows to the case's organisation (its path in the subtree), not
     # by an IN over every case of the city: the bench showed the difference
-    paid = PaymentLine.objects.visible_to(user, VIEW).filter(status=LineStatus.PAID,
-                                                             claim__product__plan_year=plan_year)
+    paid = paid_lines(user=user, plan_year=plan_year)
 
     by_state = dict(claims.values_list("case__state").annotate(n=Count("id")).order_by())
     money = contributions.aggregate(due=Sum("amount_due"), paid=Sum("amount_paid"))
@@ -42,7 +42,7 @@ def plan_year_figures(*, user, plan_year: PlanYear) -> dict:
         towns[path[:8]]["enrolees"] += n
     for path, n in claims.values_list("case__org__path").annotate(n=Count("id")):
         towns[path[:8]]["claims"] += n
-    for path, n, total in paid.values_list("claim__case__org__path").annotate(n=Count("id"), s=Sum("amount")):
+    for path, n, total in paid.values_list("org__path").annotate(n=Count("id"), s=Sum("amount")):
         towns[path[:8]]["paid_count"] += n
         towns[path[:8]]["paid"] += total
     from gonghui.orgs.models import Org
@@ -51,8 +51,9 @@ def plan_year_figures(*, user, plan_year: PlanYear) -> dict:
     paid_months: dict[str, dict] = defaultdict(lambda: {"count": 0, "amount": Decimal("0")})
     stay_months: dict[str, dict] = defaultdict(lambda: {"count": 0, "amount": Decimal("0")})
     days = []
-    for settled_at, amount, submitted_at, discharged in paid.values_list(
-            "settled_at", "amount", "claim__case__submitted_at", "claim__discharged_on"):
+    discharged_on = Subquery(Claim.objects.filter(pk=OuterRef("object_id")).values("discharged_on")[:1])
+    for settled_at, amount, submitted_at, discharged in paid.annotate(discharged=discharged_on).values_list(
+            "settled_at", "amount", "case__submitted_at", "discharged"):
         key = f"{timezone.localtime(settled_at):%Y-%m}"  # China's months, not UTC's
         paid_months[key]["count"] += 1
         paid_months[key]["amount"] += amount
@@ -146,8 +147,7 @@ def panel(user, period=None) -> dict:
     if plan_year is None:
         return {"figures": [], "note": "尚未设置活动年度"}
     claims = Claim.objects.visible_to(user, VIEW).filter(product__plan_year=plan_year)
-    paid = PaymentLine.objects.visible_to(user, VIEW).filter(
-        status=LineStatus.PAID, claim__product__plan_year=plan_year).aggregate(n=Count("id"), s=Sum("amount"))
+    paid = paid_lines(user=user, plan_year=plan_year).aggregate(n=Count("id"), s=Sum("amount"))
     enrolments = Enrolment.objects.visible_to(user, VIEW).filter(product__plan_year=plan_year)
     url = f"{reverse('mutual_aid_dash:figures')}?year={plan_year.year}"
     return {"note": plan_year.name, "figures": [

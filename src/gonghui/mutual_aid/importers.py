@@ -27,19 +27,16 @@ from gonghui.core.bulk import insert_rows
 from gonghui.core.numbers import money
 from gonghui.core.spreadsheets import cell_date, cell_text
 from gonghui.orgs.models import Org
+from gonghui.payments.models import BatchState, LineStatus, PaymentBatch, PaymentLine
 from gonghui.registry.importing import Importer, Result, RowError, RowInvalid
 from gonghui.registry.models import Worker
 
 from .models import (
     ITEM_CODE,
-    BatchState,
     Claim,
     ClaimInvoice,
     Contribution,
     Enrolment,
-    LineStatus,
-    PaymentBatch,
-    PaymentLine,
     PlanYear,
     Product,
 )
@@ -52,6 +49,7 @@ from .services.enrolment import (
     covered_from,
     enrolment_date,
 )
+from .services.payments import SOURCE
 
 HISTORY_BATCH_PREFIX = "ZFLS"
 TOWN = 2 * Org.steplen  # a town's path length
@@ -532,10 +530,11 @@ class HistoryClaimImporter(WorkerRows):
         batches = self._batches({c.product.plan_year for c in fresh})
         empty = pii.encrypt("", field="bank_card")
         PaymentLine.objects.bulk_create([
-            PaymentLine(batch=batches[c.product.plan_year.pk], claim=claim, payee=c.worker.name, bank_name="",
-                        account_enc=empty, account_last4="", amount=c.subsidy, status=LineStatus.PAID,
-                        bank_reference=c.bank_reference, settled_at=paid_at[c.external])
-            for claim, c in zip(claims, fresh, strict=True)], batch_size=1000)
+            PaymentLine(batch=batches[c.product.plan_year.pk], source=SOURCE, object_id=claim.pk,
+                        org_id=case.org_id, case_id=case.pk, reference=case.number, purpose="医疗互助补助金",
+                        payee=c.worker.name, bank_name="", account_enc=empty, account_last4="", amount=c.subsidy,
+                        status=LineStatus.PAID, bank_reference=c.bank_reference, settled_at=paid_at[c.external])
+            for claim, case, c in zip(claims, saved, fresh, strict=True)], batch_size=1000)
         for year_pk, batch in batches.items():
             mine = [c for c in fresh if c.product.plan_year.pk == year_pk]
             batch.count += len(mine)
@@ -554,7 +553,7 @@ class HistoryClaimImporter(WorkerRows):
             if year.pk not in self._history_batches:
                 self._history_batches[year.pk] = PaymentBatch.objects.create(
                     number=numbering.next_number(HISTORY_BATCH_PREFIX, year.year), org=self.scope,
-                    plan_year=year, history=True, state=BatchState.CLOSED, created_by=self.actor,
+                    source=SOURCE, tag=str(year.year), history=True, state=BatchState.CLOSED, created_by=self.actor,
                     created_at=timezone.now())
         return self._history_batches
 

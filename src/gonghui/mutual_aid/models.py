@@ -22,14 +22,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from gonghui.cases.models import Case
-from gonghui.core import pii
 from gonghui.orgs.models import Org
 from gonghui.orgs.scoping import ScopedQuerySet
 from gonghui.registry.models import Enterprise, Worker
 
 ITEM_CODE = "mutual_aid_claim"  # the service item of a claim (apps.CLAIM_ITEM)
 PERM_MANAGE = "mutual_aid.manage_mutual_aid"
-PERM_PAY = "mutual_aid.manage_payments"
+PERM_PAY = "payments.manage_payments"  # finance: the shared payment batches (gonghui.payments)
 PERM_ENROL = "registry.import_registry"  # who may load a roster may enrol its workers
 PERM_ADMIN = "mutual_aid.administer_plan_years"  # held at the city: plan years, products, rules, exceptions
 
@@ -66,7 +65,6 @@ class PlanYear(models.Model):
         verbose_name_plural = "活动年度"
         ordering = ["-year"]
         permissions = [("manage_mutual_aid", "管理医疗互助（参保、缴费）"),
-                       ("manage_payments", "补助金支付（批次、银行文件）"),
                        ("administer_plan_years", "设置活动年度、项目和补助规则，批准逾期申请")]
 
     def __str__(self) -> str:
@@ -278,85 +276,4 @@ class ClaimInvoice(models.Model):
         return self.number
 
 
-class BatchState(models.TextChoices):
-    DRAFT = "draft", "待审批"
-    APPROVED = "approved", "已审批"
-    EXPORTED = "exported", "已导出银行文件"
-    CLOSED = "closed", "已导入结果"
 
-
-class PaymentBatchQuerySet(ScopedQuerySet):
-    scope_field = "org__path"
-
-
-class PaymentBatch(models.Model):
-    """Approved claims of one plan year paid together. A history batch (``history``) holds the payments of
-    an imported past year, one per bank reference, already settled."""
-
-    number = models.CharField("批次号", max_length=24, unique=True)
-    plan_year = models.ForeignKey(PlanYear, verbose_name="年度", on_delete=models.PROTECT, null=True,
-                                  related_name="batches")
-    history = models.BooleanField("历史导入", default=False)
-    org = models.ForeignKey(Org, verbose_name="支付单位", on_delete=models.PROTECT, related_name="+")
-    state = models.CharField("状态", max_length=10, choices=BatchState.choices, default=BatchState.DRAFT)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
-    approved_at = models.DateTimeField(null=True, blank=True)
-    exported_at = models.DateTimeField(null=True, blank=True)
-    total = models.DecimalField("合计（元）", max_digits=14, decimal_places=2, default=Decimal("0"))
-    count = models.PositiveIntegerField("笔数", default=0)
-
-    objects = PaymentBatchQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "支付批次"
-        verbose_name_plural = "支付批次"
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.number
-
-
-class LineStatus(models.TextChoices):
-    PENDING = "pending", "待支付"
-    PAID = "paid", "已支付"
-    FAILED = "failed", "支付失败"
-
-
-class PaymentLineQuerySet(ScopedQuerySet):
-    scope_field = "claim__case__org__path"  # the claim's case's handling organisation
-
-
-class PaymentLine(models.Model):
-    batch = models.ForeignKey(PaymentBatch, on_delete=models.CASCADE, related_name="lines")
-    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="payment_lines")
-    payee = models.CharField("收款人", max_length=50)
-    bank_name = models.CharField("开户行", max_length=100)
-    account_enc = models.BinaryField("账号（密文）")
-    account_last4 = models.CharField(max_length=4)
-    amount = models.DecimalField("金额（元）", max_digits=10, decimal_places=2)
-    status = models.CharField("状态", max_length=8, choices=LineStatus.choices, default=LineStatus.PENDING)
-    reason = models.CharField("失败原因", max_length=200, blank=True)
-    bank_reference = models.CharField("银行流水号", max_length=60, blank=True)
-    settled_at = models.DateTimeField(null=True, blank=True)
-
-    objects = PaymentLineQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "支付明细"
-        verbose_name_plural = "支付明细"
-        ordering = ["pk"]
-        constraints = [models.UniqueConstraint(fields=["claim"], condition=Q(status__in=["pending", "paid"]),
-                                               name="claim_paid_once")]
-
-    def __str__(self) -> str:
-        return f"{self.batch_id}/{self.claim_id}"
-
-    def account_clear(self) -> str:
-        return pii.decrypt(self.account_enc, field="bank_card")
-
-    @property
-    def account_masked(self) -> str:
-        return pii.mask_bank(self.account_clear())

@@ -6,41 +6,17 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
-from gonghui.cases.models import Case, State
-
 from .models import (
-    PERM_PAY,
     Claim,
     ClaimInvoice,
     Contribution,
     Enrolment,
     LateClaimException,
-    LineStatus,
-    PaymentBatch,
-    PaymentLine,
     PlanYear,
     Product,
 )
 
 VIEW = "cases.view_case"
-
-
-def payable(*, user, town=None, approved_from=None, approved_to=None, plan_year=None):
-    """Approved claims in the user's scope not in a pending or paid line and with no payment problem;
-    narrowed to a town (an ``Org``), to the days they were approved on and to a plan year, when given."""
-    cases = Case.objects.visible_to(user, PERM_PAY)
-    if town is not None:
-        cases = cases.within(town.path)
-    claims = Claim.objects.filter(case__in=cases.values("pk"), case__state=State.APPROVED, payment_problem="")
-    if approved_from:
-        claims = claims.filter(case__decided_at__date__gte=approved_from)
-    if approved_to:
-        claims = claims.filter(case__decided_at__date__lte=approved_to)
-    if plan_year is not None:
-        claims = claims.filter(product__plan_year=plan_year)
-    return (claims.exclude(payment_lines__status__in=[LineStatus.PENDING, LineStatus.PAID])
-            .select_related("case", "case__applicant", "case__org", "product__plan_year")
-            .order_by("case__decided_at", "pk"))
 
 
 def plan_year_get(year: str = "") -> PlanYear:
@@ -91,10 +67,6 @@ def invoice_get(*, case, pk) -> ClaimInvoice:
     return found
 
 
-def batch_lines(batch: PaymentBatch):
-    return batch.lines.select_related("claim__case")
-
-
 def contributions(*, user, plan_year: PlanYear):
     return Contribution.objects.visible_to(user, VIEW).filter(product__plan_year=plan_year)
 
@@ -105,17 +77,6 @@ def contribution_get(*, user, pk) -> Contribution:
     if found is None:
         raise Http404("缴费记录不存在或不在您的权限范围内")
     return found
-
-
-def batches(*, user):
-    return PaymentBatch.objects.visible_to(user, PERM_PAY).select_related("plan_year")
-
-
-def batch_get(*, user, pk) -> PaymentBatch:
-    batch = batches(user=user).filter(pk=pk).select_related("org", "created_by", "approved_by").first()
-    if batch is None:
-        raise Http404("支付批次不存在或不在您的权限范围内")
-    return batch
 
 
 def _claimable(worker):
@@ -196,16 +157,21 @@ def reconciliation(*, user, plan_year: PlanYear) -> dict:
     a line whose amount is not the claim's subsidy."""
     from decimal import Decimal
 
+    from gonghui.payments.models import LineStatus, PaymentLine
+
+    from .services.payments import SOURCE
+
     claims = Claim.objects.visible_to(user, VIEW).filter(product__plan_year=plan_year)
-    lines = PaymentLine.objects.visible_to(user, VIEW).filter(claim__product__plan_year=plan_year,
-                                                              status=LineStatus.PAID)
+    lines = PaymentLine.objects.visible_to(user, VIEW).filter(
+        source=SOURCE, object_id__in=Claim.objects.filter(product__plan_year=plan_year).values("pk"),
+        status=LineStatus.PAID)
     paid_claims = claims.filter(paid_at__isnull=False)
     claimed = {pk: (number, subsidy) for pk, number, subsidy in
                paid_claims.values_list("pk", "case__number", "subsidy")}
     per_batch: dict[int, dict] = {}
     paid_lines: dict[int, Decimal] = {}
     for batch_pk, number, history, claim_pk, amount in lines.values_list(
-            "batch_id", "batch__number", "batch__history", "claim_id", "amount"):
+            "batch_id", "batch__number", "batch__history", "object_id", "amount"):
         row = per_batch.setdefault(batch_pk, {"number": number, "history": history, "count": 0,
                                               "amount": Decimal("0")})
         row["count"] += 1

@@ -1,4 +1,4 @@
-"""Pages of medical mutual aid: the workbench (overview, roster, contributions, payment batches, the
+"""Pages of medical mutual aid: the workbench (overview, roster, contributions, the
 claim's section of the case page, the printable claim acceptance form), the worker's coverage and claim
 section on /m/, and the plan year's figures on /dash/. Thin: parse, call a service, render."""
 
@@ -17,17 +17,15 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from gonghui.accounts import second_factor
 from gonghui.cases import selectors as case_selectors
 from gonghui.cases import services as cases
 from gonghui.cases.models import State
-from gonghui.orgs.selectors import towns_for
-from gonghui.web.actions import flash, perform, step_up
+from gonghui.web.actions import flash, perform
 from gonghui.web.downloads import XLSX
 from gonghui.web.downloads import download as _download
 
 from . import figures, forms_pdf, selectors, services
-from .models import Enrolment, LineStatus, PaymentBatch, PlanYear
+from .models import Enrolment, PlanYear
 
 
 def _plan_year(request) -> PlanYear:
@@ -199,128 +197,6 @@ def contribution_pay(request, pk: int):
     except (ValidationError, PermissionDenied, ArithmeticError) as exc:
         flash(request, exc if not isinstance(exc, ArithmeticError) else ValidationError("请填写金额。"))
     return redirect(f"{reverse('mutual_aid:overview')}?year={contribution.product.plan_year.year}")
-
-
-def _require_pay(request):
-    if not request.user.has_perm(services.PERM_PAY):
-        raise PermissionDenied("您没有补助金支付的权限。")
-
-
-PAYABLE_SHOWN = 500
-
-
-def _payable_filters(request) -> dict:
-    import datetime as dt
-
-    def day(key):
-        try:
-            return dt.date.fromisoformat(request.GET.get(key, ""))
-        except ValueError:
-            return None
-
-    town_id = request.GET.get("town", "")
-    town = next((t for t in towns_for(user=request.user) if str(t.pk) == town_id), None)
-    return {"town": town, "approved_from": day("from"), "approved_to": day("to"),
-            "plan_year": selectors.plan_year_or_none(request.GET.get("year", ""))}
-
-
-@login_required
-def batches(request):
-    """Finance chooses the approved claims of a batch: all of them by default, or narrowed by town and by the
-    days they were approved on, any unticked."""
-    _require_pay(request)
-    filters = _payable_filters(request)
-    if request.method == "POST":
-        try:
-            chosen = {int(pk) for pk in request.POST.getlist("claims") if pk.isdigit()}
-            if not chosen:
-                raise ValidationError("请勾选要支付的报销申请。")
-            claims = [c for c in selectors.payable(user=request.user) if c.pk in chosen]
-            batch = services.batch_create(actor=request.user, claims=claims)
-            messages.success(request, f"已生成支付批次{batch.number}：{batch.count}笔，{batch.total}元。")
-            return redirect("mutual_aid:batch", pk=batch.pk)
-        except (ValidationError, PermissionDenied) as exc:
-            flash(request, exc)
-        return redirect(request.get_full_path())
-    payable = selectors.payable(user=request.user, **filters)
-    shown = list(payable[:PAYABLE_SHOWN])
-    return render(request, "mutual_aid/batches.html", {
-        "batches": selectors.batches(user=request.user)[:100], "claims": shown, "filters": filters,
-        "towns": towns_for(user=request.user), "payable_count": payable.count(),
-        "plan_years": selectors.plan_years(),
-        "payable_total": sum((c.subsidy for c in payable), Decimal("0")), "more": payable.count() > len(shown),
-        "query": request.GET.urlencode(),
-    })
-
-
-def _batch(request, pk: int) -> PaymentBatch:
-    """A batch in the user's payment scope; any other is not found (never "forbidden")."""
-    return selectors.batch_get(user=request.user, pk=pk)
-
-
-@login_required
-def batch(request, pk: int):
-    batch = _batch(request, pk)
-    lines = selectors.batch_lines(batch)[:LINES_SHOWN + 1]
-    return render(request, "mutual_aid/batch.html", {"batch": batch, "lines": lines[:LINES_SHOWN],
-                                                     "more": len(lines) > LINES_SHOWN, "LineStatus": LineStatus})
-
-
-LINES_SHOWN = 1000  # a history batch holds a whole past year
-
-
-@login_required
-@require_POST
-def batch_approve(request, pk: int):
-    """Approving always asks for a fresh code on the page (never the five minutes of an earlier one)."""
-    batch = _batch(request, pk)
-    if not second_factor.has_device(request.user):
-        return redirect("desk:2fa_setup")
-    if not second_factor.verify(request=request, code=request.POST.get("code", "")):
-        messages.error(request, "动态验证码不正确或已使用，请输入验证器上的新验证码。")
-        return redirect("mutual_aid:batch", pk=pk)
-    try:
-        services.batch_approve(actor=request.user, batch=batch)
-        messages.success(request, f"批次{batch.number}已审批。")
-    except second_factor.StepUpRequired:
-        return step_up(request, reverse("mutual_aid:batch", args=[pk]))
-    except (ValidationError, PermissionDenied) as exc:
-        flash(request, exc)
-    return redirect("mutual_aid:batch", pk=pk)
-
-
-@login_required
-def batch_export(request, pk: int):
-    batch = _batch(request, pk)
-    try:
-        data, content_type, filename = services.batch_export(actor=request.user, batch=batch,
-                                                             exporter=request.GET.get("format", "xlsx"))
-    except second_factor.StepUpRequired:
-        return step_up(request)
-    except (ValidationError, PermissionDenied) as exc:
-        flash(request, exc)
-        return redirect("mutual_aid:batch", pk=pk)
-    return _download(data, content_type, filename)
-
-
-@login_required
-@require_POST
-def batch_result(request, pk: int):
-    batch = _batch(request, pk)
-    upload = request.FILES.get("file")
-    if upload is None:
-        messages.error(request, "请选择银行返回的结果文件。")
-        return redirect("mutual_aid:batch", pk=pk)
-    try:
-        counts = services.batch_import_result(actor=request.user, batch=batch, data=upload.read(),
-                                              filename=upload.name)
-        skipped = f"，已处理过{counts['skipped']}笔" if counts["skipped"] else ""
-        messages.success(request, f"已导入银行结果：成功{counts['paid']}笔，失败{counts['failed']}笔{skipped}。")
-        for problem in counts["unknown"][:10]:
-            messages.error(request, problem)
-    except (ValidationError, PermissionDenied) as exc:
-        flash(request, exc)
-    return redirect("mutual_aid:batch", pk=pk)
 
 
 # --- /dash/ ------------------------------------------------------------------------------------------

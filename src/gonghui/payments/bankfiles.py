@@ -13,8 +13,8 @@ HEADERS = ["收款人姓名", "开户行", "收款账号", "金额（元）", "�
 
 
 def _rows(batch, lines):
-    return [[line.payee, line.bank_name, line.account_clear(), line.amount, line.claim.case.number,
-             "医疗互助补助金"] for line in lines]
+    return [[line.payee, line.bank_name, line.account_clear(), line.amount, line.reference, line.purpose]
+            for line in lines]
 
 
 def generic_xlsx(batch, lines):

@@ -39,12 +39,7 @@ from .enrolment import (  # noqa: F401
     roster_import,
 )
 from .payments import (  # noqa: F401
-    BATCH_PREFIX,
-    PAID_WORDS,
-    batch_approve,
-    batch_create,
-    batch_export,
-    batch_import_result,
+    SOURCE,
     paid_total,
 )
 from .plan_years import (  # noqa: F401

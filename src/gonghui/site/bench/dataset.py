@@ -213,9 +213,13 @@ def _plan_year(year: int):
 
 
 def _claims(rows, products, rng) -> None:
-    from gonghui.mutual_aid.models import Claim, PaymentBatch, PaymentLine
+    from gonghui.mutual_aid.models import Claim
+    from gonghui.payments.models import PaymentBatch, PaymentLine
 
-    ids = dict(Case.objects.filter(number__in=[r[0] for r in rows]).values_list("number", "pk"))
+    found = {number: (pk, org) for number, pk, org in Case.objects.filter(
+        number__in=[r[0] for r in rows]).values_list("number", "pk", "org_id")}
+    ids = {number: pk for number, (pk, _org) in found.items()}
+    orgs = {pk: org for pk, org in found.values()}
     claims = [Claim(case_id=ids[number], product=products[year],
                     subsidy=Decimal(rng.randint(20000, 800000)) / 100 if state in (State.APPROVED, State.FULFILLED)
                     else None, paid_at=closed if state == State.FULFILLED else None)
@@ -227,7 +231,10 @@ def _claims(rows, products, rng) -> None:
     from gonghui.accounts.models import User
 
     batch = PaymentBatch.objects.create(number=f"BENCH-{paid[0].case_id}", org=Org.objects.get(depth=1),
-                                        state="closed", created_by=User.objects.order_by("pk").first())
-    PaymentLine.objects.bulk_create([PaymentLine(batch=batch, claim=c, payee="职工", bank_name="银行",
-                                                 account_enc=b"", account_last4="0000", amount=c.subsidy,
-                                                 status="paid", settled_at=c.paid_at) for c in paid])
+                                        source="mutual_aid", state="closed",
+                                        created_by=User.objects.order_by("pk").first())
+    numbers = {pk: number for number, pk in ids.items()}
+    PaymentLine.objects.bulk_create([PaymentLine(
+        batch=batch, source="mutual_aid", object_id=c.pk, org_id=orgs[c.case_id], case_id=c.case_id,
+        reference=numbers[c.case_id], purpose="医疗互助补助金", payee="职工", bank_name="银行", account_enc=b"",
+        account_last4="0000", amount=c.subsidy, status="paid", settled_at=c.paid_at) for c in paid])

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 
 from gonghui.accounts.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from gonghui.cases.demo_data import DEMO_WORKER_PHONE
+from gonghui.legal.demo_data import FIRM
 
 
 class Command(BaseCommand):
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"演示账号 / demo accounts (password for all: {DEMO_PASSWORD})"))
         for username, role, org_name in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<16} {role}  ({org_name})")
+        self.stdout.write(f"  {'lawyer1…lawyer8':<16} 合作律师（{FIRM}，仅见分派给本人的法律援助案件）")
         self.stdout.write(f"  {DEMO_WORKER_PHONE:<16} 职工（青阳街道，职工端 /m/ 登录）")
         self.stdout.write("")
         self.stdout.write("  工作台 workbench: /desk/    职工端 worker H5: /m/    系统管理 admin: /admin/")
