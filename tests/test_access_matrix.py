@@ -214,6 +214,10 @@ RULES = {
     "legal:client_add": Scoped(case_target(), method="post", data={"id_number": "x", "claimed": "1"}),
     "legal:conclude": Scoped(case_target(), method="post", data={"outcome": "settled"}),
     "legal:rewards": SIGNED_IN,
+    "legal:consult_answer": Scoped(case_target(), method="post", data={"text": "答复"}),
+    "legal:consult_to_aid": Scoped(case_target(), method="post"),
+    "legal_m:follow_up": Scoped(case_target(), method="post", data={"text": "追问"}),
+    "legal_m:to_aid": Scoped(case_target(), method="post"),
     # the example module of docs/modules.md (installed by the test settings)
     "example_library_m:loans": SignedIn(login="/m/login/"),
     "api-v1:example_loans": SIGNED_IN,

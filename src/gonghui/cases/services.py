@@ -486,16 +486,19 @@ def step_fields(item, name: str) -> list[dict]:
 
 
 def transition(*, actor, case: Case, name: str, reason: str = "", fix: dict | None = None, amount=None,
-               assignee=None, partner=None, data: dict | None = None) -> Case:
+               assignee=None, partner=None, data: dict | None = None, module_form: bool = False) -> Case:
     """Take step ``name`` of the item's workflow on ``case``: one transaction; ``CaseConflict`` when the state
     moved meanwhile. What the step needs (a reason, what to fix, an amount, an assignee, a document), what
     it does to the clocks, whether the handler computes a result and which message goes out are all
-    declared on the step (cases.states.Transition)."""
+    declared on the step (cases.states.Transition). A ``module_form`` step is taken only by its module's
+    service (``module_form=True``), which records what its own form asks first."""
     workflow = registry.workflow_for(case.item)
     handler = registry.handler_for(case.item)
     step = workflow.step(name)
     if step is None:
         raise ValidationError(f"未知的办理环节：{name}。")
+    if step.module_form and not module_form:  # the module's own form (and service) takes this step
+        raise ValidationError(f"“{step.label}”须在办件页的{step.label}表单中办理。")
     if step.by == APPLICANT:
         if not may_act_as_applicant(actor, case):
             raise PermissionDenied(f"只有申请人可以{step.label}。")
@@ -558,7 +561,7 @@ def transition(*, actor, case: Case, name: str, reason: str = "", fix: dict | No
             text = "；".join(filter(None, [f"承办人：{assignee.display_name}", text]))
         if step.needs_partner:
             text = "；".join(filter(None, [f"指派：{partner_label(partner)}", text]))
-            _assignment_offer(actor, case, partner)
+            assignment_offer(actor=actor, case=case, partner=partner)
         if step.partner_answer:
             _assignment_answer(actor, case, step.partner_answer, reason)
         if step.needs_amount:
@@ -590,14 +593,18 @@ def partner_label(user) -> str:
     return f"{user.display_name}（{firm.name}）" if firm else user.display_name
 
 
-def _assignment_offer(actor, case: Case, partner) -> None:
-    """Inside a step's transaction: the case's active assignment (if any) is withdrawn, ``partner`` offered
-    the case."""
+def assignment_offer(*, actor, case: Case, partner, accepted: bool = False) -> CaseAssignment:
+    """Inside a step's (or a module's) transaction: the case's active assignment (if any) is withdrawn,
+    ``partner`` offered the case (``accepted``: given it outright, as a consultation is to the lawyer who
+    answers it)."""
     CaseAssignment.objects.filter(case=case, status__in=ACTIVE_ASSIGNMENT).update(
         status=AssignmentStatus.WITHDRAWN, answered_at=timezone.now(), reason="改派")
-    case._active_assignment = CaseAssignment.objects.create(case=case, user=partner, partner=partner.partner,
-                                                            assigned_by=actor)
+    case._active_assignment = CaseAssignment.objects.create(
+        case=case, user=partner, partner=partner.partner, assigned_by=actor if getattr(actor, "pk", None) else None,
+        status=AssignmentStatus.ACCEPTED if accepted else AssignmentStatus.OFFERED,
+        answered_at=timezone.now() if accepted else None)
     _audit(actor, "assign_partner", case, f"指派{partner_label(partner)}")
+    return case._active_assignment
 
 
 def _assignment_answer(actor, case: Case, answer: str, reason: str) -> None:

@@ -1,5 +1,6 @@
-"""Legal services (法律服务): legal aid with partner lawyers — the application, the means test, the statutory
-clocks, the lawyer's assignment, stages and conclusion, the lawyers' rewards. Registers its item, its
+"""Legal services (法律服务): legal consultation answered by the partner firm's lawyers; legal aid with
+partner lawyers — the application, the means test, the statutory clocks, the lawyer's assignment, stages
+and conclusion, the lawyers' rewards. Registers its item, its
 workflow and its hooks on the case engine and its pages on /desk/."""
 
 from django.apps import AppConfig
@@ -61,6 +62,37 @@ AID_ITEM = {
 }
 
 
+CONSULT_ITEM = {
+    "code": "legal_consult",
+    "prefix": "FLZX",
+    "name": "法律咨询",
+    "module": "legal",
+    "category": "法律服务",
+    "time_limit_days": 2,
+    "order": 19,
+    "handling_level": "city",
+    "summary": "工资、工伤、劳动合同等问题，工会法律服务中心的律师免费在线答复",
+    "guide_who": "本市职工。",
+    "guide_what": "工会法律服务中心的律师免费解答劳动用工方面的法律问题；需要代理维权的，可据此申请法律援助。",
+    "guide_how": "1. 写下您的问题，可拍照上传劳动合同、工资条等；\n"
+                 "2. 律师在2个工作日内答复，您会收到短信；\n"
+                 "3. 没看明白可以继续追问；需要律师代理的，一键转为法律援助申请。\n"
+                 "也可拨打12351职工热线，或到镇街职工服务中心的律师值班窗口当面咨询。",
+    "materials": [
+        {"key": "photos", "name": "相关照片", "required": False,
+         "note": "劳动合同、工资条、欠条、聊天记录截图等"},
+    ],
+    "fields": [
+        {"key": "topic", "label": "问题类型", "type": "choice", "required": True, "choices": [*CLAIM_TYPES]},
+        {"key": "employer", "label": "用人单位", "type": "text", "required": False, "max_length": 100,
+         "prefill": "enterprise"},
+        {"key": "question", "label": "您的问题", "type": "textarea", "required": True, "max_length": 3000},
+    ],
+    "clocks": [{"key": "answer", "label": "答复时限", "days": 2}],
+    "workflow": "legal_consult",
+}
+
+
 class LegalConfig(AppConfig):
     name = "gonghui.legal"
     label = "legal"
@@ -72,12 +104,16 @@ class LegalConfig(AppConfig):
         from gonghui.core import navigation, surfaces
         from gonghui.payments import sources as payment_sources
 
-        from .handler import AID_WORKFLOW, AidHandler
+        from .handler import AID_WORKFLOW, CONSULT_WORKFLOW, AidHandler, ConsultHandler
 
         registry.workflow(AID_WORKFLOW)
         registry.declare(Item(**AID_ITEM))
         registry.attach(AID_ITEM["code"], AidHandler())
+        registry.workflow(CONSULT_WORKFLOW)
+        registry.declare(Item(**CONSULT_ITEM))
+        registry.attach(CONSULT_ITEM["code"], ConsultHandler())
         surfaces.pages("desk", "legal/", "gonghui.legal.urls", order=50)
+        surfaces.pages("m", "legal/", "gonghui.legal.m_urls", order=50)
         payment_sources.register(payment_sources.Source(
             code="legal_reward", label="法律援助律师补贴", purpose="法律援助律师补贴", order=20,
             rows="gonghui.legal.payments.payable_rows", line="gonghui.legal.payments.line_for",

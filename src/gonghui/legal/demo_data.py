@@ -75,11 +75,11 @@ def build_legal() -> dict[str, int]:
     lawyers = ensure_partners()
     item = ServiceItem.objects.get(code="legal_aid")
     if Case.objects.filter(item=item).exists() or not Worker.objects.exists():
-        return {"cases": 0}
+        return {"cases": 0, "consultations": 0}
     rng = random.Random(SEED)  # noqa: S311 - deterministic demo data
     staff = get_user_model().objects.get(username="city_staff")
     workers = list(Worker.objects.filter(enterprise__isnull=False).select_related("enterprise").order_by("pk")[:400])
-    chosen = rng.sample(workers, k=sum(n for _, n in PLAN) + 4)
+    chosen = rng.sample(workers, k=sum(n for _, n in PLAN) + 5 + len(QUESTIONS))
     made = 0
     for state, count in PLAN:
         for _ in range(count):
@@ -107,7 +107,8 @@ def build_legal() -> dict[str, int]:
                     _stages(services, lawyer, case, rng, concluded=state == "concluded")
             made += 1
     _group_case(item, staff, lawyers[0], chosen[made:], rng)
-    return {"cases": made + 1}
+    consultations = _consultations(staff, chosen[made + 5:made + 11])
+    return {"cases": made + 1, "consultations": consultations}
 
 
 def _stages(services, lawyer, case, rng, *, concluded: bool) -> None:
@@ -149,3 +150,43 @@ def _group_case(item, staff, lawyer, workers, rng) -> None:
         cases.transition(actor=lawyer, case=case, name="lawyer_accept")
         services.stage_add(actor=lawyer, case=case, kind="negotiation", started_on=timezone.localdate(),
                            result="与企业协商，企业承诺分期支付")
+
+
+QUESTIONS = [
+    ("追索劳动报酬", "公司已经两个月没发工资了，老板说等货款回来再发，我可以辞职并要求补偿吗？",
+     "可以。用人单位未及时足额支付劳动报酬的，您可以依照《劳动合同法》第三十八条解除劳动合同，并要求支付经济补偿。"
+     "建议先保存工资条、考勤记录等证据。"),
+    ("工伤赔偿", "在车间搬货时扭伤了腰，公司说是我自己不小心，不给报工伤，怎么办？",
+     "在工作时间和工作场所内因工作原因受伤，应当认定为工伤。用人单位不申请的，您本人可以在事故发生之日起1年内"
+     "向社会保险行政部门提出工伤认定申请。"),
+    ("劳动合同纠纷", "入职半年了公司一直没和我签劳动合同，现在要辞退我，能要求什么？",
+     "用人单位自用工之日起超过一个月不满一年未与劳动者订立书面劳动合同的，应当向劳动者每月支付二倍的工资。"),
+    ("社会保险待遇", "公司从来没给我交过社保，我现在想补缴，可以吗？", ""),
+    ("追索劳动报酬", "（12351热线）工地包工头跑了，工资找谁要？", ""),
+    ("其他劳动争议", "公司要求我们每天加班3小时但不给加班费，合法吗？", ""),
+]
+
+
+def _consultations(staff, workers) -> int:
+    """Consultations answered, waiting and followed up: the demo worker's own (answered, on /m/), and calls
+    staff logged from the hotline."""
+    from gonghui.cases import services as cases
+    from gonghui.cases.demo_data import DEMO_WORKER_PHONE
+    from gonghui.cases.models import ServiceItem
+
+    from . import services
+
+    item = ServiceItem.objects.get(code="legal_consult")
+    demo = get_user_model().objects.filter(username=DEMO_WORKER_PHONE).first()
+    made = 0
+    for n, (topic, question, answer) in enumerate(QUESTIONS):
+        actor, worker = (demo, None) if n == 0 and demo is not None else (staff, workers[n % len(workers)])
+        with transaction.atomic():
+            case = cases.case_create(actor=actor, item=item, worker=worker,
+                                     data={"topic": topic, "question": question})
+            cases.transition(actor=actor, case=case, name="submit")
+            if answer:
+                lawyer = cases.active_assignment(case).user
+                services.consult_answer(actor=lawyer, case=case, text=answer)
+        made += 1
+    return made

@@ -28,6 +28,7 @@ from gonghui.cases.states import (
     Clock,
     Status,
     Transition,
+    Workflow,
 )
 
 PERM_REPRESENT = "legal.represent"
@@ -119,3 +120,58 @@ class AidHandler(Handler):
         from . import views
 
         return views.case_section(case, user, surface)
+
+
+# --- legal consultation -------------------------------------------------------------------------------------
+
+ASKED = "asked"
+ANSWERED = "answered"
+CONSULT_CLOSED = "consult_closed"
+
+CONSULT_WORKFLOW = Workflow(
+    code="legal_consult",
+    states=(
+        Status(State.DRAFT, "草稿", editable=True),
+        Status(ASKED, "待答复"),
+        Status(ANSWERED, "已答复"),
+        Status(CONSULT_CLOSED, "咨询结束", closed=True, rateable=True),
+        Status(State.WITHDRAWN, "已撤回", closed=True),
+    ),
+    clocks=(Clock("answer", "答复时限"),),
+    transitions=(
+        # the question goes to a lawyer of the firm at once (services.consult_on_step); each follow-up gives
+        # the lawyer the committed time again
+        Transition("submit", "提交咨询", (State.DRAFT,), ASKED, by=APPLICANT, perm="", title="提出咨询",
+                   stamp="submitted_at", clocks={"start": "answer"}, done="咨询已提交，律师会按承诺时限答复。"),
+        Transition("answer", "答复", (ASKED,), ANSWERED, perm=PERM_REPRESENT, module_form=True, title="律师答复",
+                   notify="answered", style="success", clocks={"stop": "answer"}),
+        Transition("follow_up", "追问", (ANSWERED,), ASKED, by=APPLICANT, perm="", module_form=True, title="追问",
+                   clocks={"restart": "answer"}),
+        Transition("assign_lawyer", "改派律师", (ASKED,), ASKED, perm=PERM_HANDLE, needs_partner=PERM_REPRESENT,
+                   title="改派律师", style="outline-secondary"),
+        Transition("close", "问题已解决", (ANSWERED,), CONSULT_CLOSED, by=APPLICANT, perm="", stamp="closed_at",
+                   title="咨询结束", done="感谢您的反馈，欢迎评价本次咨询。"),
+        Transition("withdraw", "撤回咨询", (State.DRAFT, ASKED), State.WITHDRAWN, by=APPLICANT, perm="",
+                   title="申请人撤回", style="outline-secondary", stamp="closed_at", done="咨询已撤回。",
+                   confirm="确定撤回这项咨询吗？"),
+    ),
+    messages={
+        "answered": ("律师已答复", "您的法律咨询（{number}）律师已答复，请登录“我的办件”查看；如有疑问可继续追问。"),
+    },
+)
+
+
+class ConsultHandler(Handler):
+    """A consultation goes to a lawyer when it is asked; the thread of questions and answers is the case
+    page's section, with the forms to answer (the lawyer), to follow up and to turn it into a legal-aid
+    application (the worker, or staff)."""
+
+    def on_step(self, case, step, source: str) -> None:
+        from . import services
+
+        services.consult_on_step(case, step, source)
+
+    def section(self, case, user, surface: str) -> dict | None:
+        from . import views
+
+        return views.consult_section(case, user, surface)

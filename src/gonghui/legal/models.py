@@ -145,3 +145,29 @@ class RewardLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner_id} {self.amount}"
+
+
+class MessageKind(models.TextChoices):
+    QUESTION = "question", "咨询"
+    ANSWER = "answer", "答复"
+
+
+class ConsultMessage(models.Model):
+    """One turn of a legal consultation: the worker's question (the first, or a follow-up) or the lawyer's
+    answer. The thread is what both see; the case's timeline records that each turn happened."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consult_messages")
+    kind = models.CharField(max_length=8, choices=MessageKind.choices)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    text = models.TextField("内容")
+    at = models.DateTimeField(default=timezone.now)
+
+    objects = CaseScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "咨询往来"
+        verbose_name_plural = "咨询往来"
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind}"

@@ -10,7 +10,7 @@ from django.db.models import QuerySet, Sum
 from gonghui.cases.models import Case
 from gonghui.core.numbers import money
 
-from .models import AidClient, AidStage, RewardLine
+from .models import AidClient, AidStage, ConsultMessage, RewardLine
 
 
 def clients(case: Case) -> list[AidClient]:
@@ -44,3 +44,8 @@ def rewards(*, user) -> QuerySet[RewardLine]:
     """The reward lines of the cases the user sees (staff: their subtree's cases)."""
     return (RewardLine.objects.visible_to(user, "cases.view_case")
             .select_related("case", "lawyer", "partner", "scheme").order_by("-created_at", "-pk"))
+
+
+def thread(case: Case) -> list[ConsultMessage]:
+    """The consultation's questions and answers, oldest first."""
+    return list(ConsultMessage.objects.filter(case=case).select_related("author"))

@@ -20,7 +20,16 @@ from gonghui.registry.models import Hukou
 
 from .claims import EXEMPT_CLAIMS
 from .handler import PERM_REPRESENT, REPRESENTED
-from .models import AidClient, AidStage, Outcome, RewardLine, RewardScheme, StageKind
+from .models import (
+    AidClient,
+    AidStage,
+    ConsultMessage,
+    MessageKind,
+    Outcome,
+    RewardLine,
+    RewardScheme,
+    StageKind,
+)
 
 
 def _audit(actor, action: str, case: Case, summary: str) -> None:
@@ -177,7 +186,7 @@ def aid_conclude(*, actor, case: Case, outcome: str, summary: str, amounts: dict
         for client in clients:
             client.awarded, client.recovered = checked[client.pk]
             client.save(update_fields=["awarded", "recovered"])
-        cases.transition(actor=actor, case=case, name="conclude", data={
+        cases.transition(actor=actor, case=case, name="conclude", module_form=True, data={
             "outcome": Outcome(outcome).label, "summary": (summary or "").strip()[:300],
             "recovered": str(total)})
     return case
@@ -204,3 +213,121 @@ def _reward(case: Case) -> RewardLine | None:
     working = " + ".join(parts) + f" = {money(amount)}元（{scheme.name}）"
     return RewardLine.objects.create(case=case, lawyer=found.user, partner=found.partner, scheme=scheme,
                                      amount=amount, working=working[:300])
+
+
+# --- legal consultation ----------------------------------------------------------------------------------
+
+CONSULT_MAX = 3000
+
+
+def _least_busy_lawyer(case: Case):
+    """The lawyer (of a firm the handling union contracted) with the fewest consultations waiting for an
+    answer; ties go to the one who has had fewer consultations altogether."""
+    from django.db.models import Count, Q
+
+    from gonghui.cases.models import ACTIVE_ASSIGNMENT, CaseAssignment
+
+    from .handler import ASKED
+
+    candidates = cases.partners_for(case, PERM_REPRESENT)
+    if not candidates:
+        return None
+    load = dict(CaseAssignment.objects.filter(user__in=candidates, case__item__code="legal_consult",
+                                              status__in=ACTIVE_ASSIGNMENT)
+                .values_list("user").annotate(open=Count("pk", filter=Q(case__state=ASKED)))
+                .values_list("user", "open"))
+    total = dict(CaseAssignment.objects.filter(user__in=candidates, case__item__code="legal_consult")
+                 .values_list("user").annotate(n=Count("pk")).values_list("user", "n"))
+    return min(candidates, key=lambda u: (load.get(u.pk, 0), total.get(u.pk, 0), u.pk))
+
+
+def consult_on_step(case: Case, step, source: str) -> None:
+    """Inside the engine's step transaction: a new question is kept as the thread's first turn and goes to
+    the least busy lawyer at once; the channel is kept (online, or logged by staff from the hotline or the
+    duty desk)."""
+    if step.name != "submit":
+        return
+    ConsultMessage.objects.create(case=case, kind=MessageKind.QUESTION, author=None,
+                                  text=str(case.form.get("question", ""))[:CONSULT_MAX])
+    channel = "工作人员代录（热线或值班台）" if case.on_behalf else "职工在线提问"
+    case.result = {**(case.result or {}), "channel": channel}
+    Case.objects.filter(pk=case.pk).update(result=case.result)
+    lawyer = _least_busy_lawyer(case)
+    if lawyer is not None:
+        cases.assignment_offer(actor=None, case=case, partner=lawyer, accepted=True)
+        cases.add_event(case, None, EventKind.ASSIGN, "分配律师", text=cases.partner_label(lawyer))
+
+
+def _text(value, what: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError({"text": f"请填写{what}。"})
+    if len(text) > CONSULT_MAX:
+        raise ValidationError({"text": f"{what}最多{CONSULT_MAX}字。"})
+    return text
+
+
+def consult_answer(*, actor, case: Case, text: str) -> Case:
+    """The lawyer the consultation went to answers it (the worker is told)."""
+    from .handler import ASKED
+
+    if not cases.staff_may(actor, case, PERM_REPRESENT):
+        raise PermissionDenied("只有承办律师可以答复。")
+    if case.state != ASKED:
+        raise cases.CaseConflict("该咨询已答复，请刷新后查看。")
+    text = _text(text, "答复内容")
+    with transaction.atomic():
+        ConsultMessage.objects.create(case=case, kind=MessageKind.ANSWER, author=actor, text=text)
+        cases.transition(actor=actor, case=case, name="answer", module_form=True)
+    return case
+
+
+def consult_follow_up(*, actor, case: Case, text: str) -> Case:
+    """The worker asks again after an answer; the lawyer has the committed time again."""
+    from .handler import ANSWERED
+
+    if not cases.may_act_as_applicant(actor, case):
+        raise PermissionDenied("只有咨询人可以追问。")
+    if case.state != ANSWERED:
+        raise cases.CaseConflict("律师答复后才能追问。")
+    text = _text(text, "追问内容")
+    with transaction.atomic():
+        ConsultMessage.objects.create(case=case, kind=MessageKind.QUESTION, author=actor, text=text)
+        cases.transition(actor=actor, case=case, name="follow_up", module_form=True)
+    return case
+
+
+def consult_to_aid(*, actor, case: Case) -> Case:
+    """Turn a consultation into a legal-aid application with what was already given: the claim, the
+    employer, the question as the facts, the photos as evidence. The application is a draft the worker (or
+    the staff member filing for them) completes and submits; doing this twice gives the same draft."""
+    from gonghui.cases.models import ServiceItem
+
+    from .claims import CLAIM_TYPES
+
+    staff = cases.staff_may(actor, case, "cases.file_on_behalf")
+    if not (cases.is_applicant(actor, case) or staff):
+        raise PermissionDenied("只有咨询人或服务中心工作人员可以据此申请法律援助。")
+    existing = (case.result or {}).get("aid_case")
+    if existing:
+        found = Case.objects.filter(number=existing).first()
+        if found is not None and not found.is_closed:
+            return found
+    item = ServiceItem.objects.get(code="legal_aid")
+    questions = [m.text for m in case.consult_messages.filter(kind=MessageKind.QUESTION)]
+    data = {"claim_type": case.form.get("topic") if case.form.get("topic") in CLAIM_TYPES else "",
+            "opponent": case.form.get("employer", ""), "facts": "\n".join(questions)[:1000],
+            "phone": case.applicant.phone}
+    with transaction.atomic():
+        aid = cases.case_create(actor=actor, item=item, worker=case.applicant, data={
+            k: v for k, v in data.items() if v})
+        aid.result = {"from_consult": case.number}
+        Case.objects.filter(pk=aid.pk).update(result=aid.result)
+        for attachment in case.attachments.all():
+            content, _type = cases.attachment_read(actor=actor, attachment=attachment)
+            cases.attachment_add(actor=actor, case=aid, material="evidence", name=attachment.name, data=content)
+        case.result = {**(case.result or {}), "aid_case": aid.number}
+        Case.objects.filter(pk=case.pk).update(result=case.result)
+        cases.add_event(case, actor, EventKind.NOTE, "转为法律援助申请", text=aid.number)
+        _audit(actor, "consult_to_aid", case, f"转为法律援助申请{aid.number}")
+    return aid

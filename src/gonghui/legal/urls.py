@@ -9,4 +9,6 @@ urlpatterns = [
     path("cases/<str:number>/clients/", views.client_add, name="client_add"),
     path("cases/<str:number>/conclude/", views.conclude, name="conclude"),
     path("rewards/", views.rewards, name="rewards"),
+    path("consultations/<str:number>/answer/", views.consult_answer, name="consult_answer"),
+    path("consultations/<str:number>/to-aid/", views.consult_to_aid, name="consult_to_aid"),
 ]

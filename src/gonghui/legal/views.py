@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -16,7 +16,7 @@ from gonghui.cases import services as cases
 from gonghui.web.actions import perform
 
 from . import selectors, services
-from .handler import PERM_REPRESENT, REPRESENTED
+from .handler import ANSWERED, ASKED, PERM_REPRESENT, REPRESENTED
 from .models import Outcome, RewardLine, StageKind
 
 
@@ -79,3 +79,45 @@ def rewards(request):
         raise PermissionDenied("您没有查看律师补贴的权限。")
     page = Paginator(selectors.rewards(user=request.user), 30).get_page(request.GET.get("page"))
     return render(request, "legal/rewards.html", {"page": page})
+
+
+# --- legal consultation ------------------------------------------------------------------------------------
+
+def consult_section(case, user, surface: str) -> dict:
+    aid_number = (case.result or {}).get("aid_case", "")
+    converting = case.state not in ("draft", "withdrawn") and not aid_number
+    return {
+        "template": f"legal/_{surface}_consult.html", "thread": selectors.thread(case),
+        "assignment": cases.active_assignment(case), "aid_number": aid_number,
+        "can_answer": surface == "desk" and case.state == ASKED and cases.staff_may(user, case, PERM_REPRESENT),
+        "can_follow_up": surface == "m" and case.state == ANSWERED and cases.is_applicant(user, case),
+        "can_to_aid": converting and (cases.is_applicant(user, case) if surface == "m" else
+                                      cases.staff_may(user, case, "cases.file_on_behalf")),
+    }
+
+
+@login_required
+@require_POST
+def consult_answer(request, number: str):
+    case = _case(request, number)
+    return perform(request, lambda: services.consult_answer(actor=request.user, case=case,
+                                                            text=request.POST.get("text", "")),
+                   success="已答复，咨询人会收到通知。", then=_back(number))
+
+
+def _to_aid(request, case, then_for):
+    created = []
+    response = perform(request, lambda: created.append(services.consult_to_aid(actor=request.user, case=case)),
+                       success="", then=then_for(case.number))
+    if not created:
+        return response
+    from django.contrib import messages
+
+    messages.success(request, f"已据此咨询建立法律援助申请{created[0].number}，请补全申请表和材料后提交。")
+    return redirect(then_for(created[0].number))
+
+
+@login_required
+@require_POST
+def consult_to_aid(request, number: str):
+    return _to_aid(request, _case(request, number), lambda n: reverse("cases:detail", args=[n]))

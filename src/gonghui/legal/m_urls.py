@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import m_views
+
+app_name = "legal_m"
+
+urlpatterns = [
+    path("consultations/<str:number>/follow-up/", m_views.follow_up, name="follow_up"),
+    path("consultations/<str:number>/to-aid/", m_views.to_aid, name="to_aid"),
+]

@@ -1,0 +1,37 @@
+"""The worker's actions on a legal consultation on /m/: ask again, turn it into a legal-aid application."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from gonghui.cases import selectors as case_selectors
+from gonghui.web.actions import perform
+
+from . import services, views
+
+LOGIN = "/m/login/"
+
+
+def _mine(request, number: str):
+    return case_selectors.my_case_get(user=request.user, number=number)
+
+
+def _back(number: str) -> str:
+    return reverse("portal_cases:detail", args=[number])
+
+
+@login_required(login_url=LOGIN)
+@require_POST
+def follow_up(request, number: str):
+    case = _mine(request, number)
+    return perform(request, lambda: services.consult_follow_up(actor=request.user, case=case,
+                                                               text=request.POST.get("text", "")),
+                   success="已追问，律师会按承诺时限答复。", then=_back(number))
+
+
+@login_required(login_url=LOGIN)
+@require_POST
+def to_aid(request, number: str):
+    return views._to_aid(request, _mine(request, number), lambda n: reverse("portal_cases:edit", args=[n]))
