@@ -218,6 +218,10 @@ RULES = {
     "legal:consult_to_aid": Scoped(case_target(), method="post"),
     "legal_m:follow_up": Scoped(case_target(), method="post", data={"text": "追问"}),
     "legal_m:to_aid": Scoped(case_target(), method="post"),
+    "legal_m:duty": PUBLIC,
+    "legal:duty": SIGNED_IN,
+    "legal:duty_record": Scoped(lambda world: {"pk": world["duty"].pk}, method="post", data={"served": "1"}),
+    "legal:duty_cancel": Scoped(lambda world: {"pk": world["duty"].pk}, method="post"),
     # the example module of docs/modules.md (installed by the test settings)
     "example_library_m:loans": SignedIn(login="/m/login/"),
     "api-v1:example_loans": SIGNED_IN,
@@ -308,12 +312,18 @@ def world(staff, city):
     for step in ("submit", "accept", "grant"):
         cases.transition(actor=staff["city_staff"], case=aid, name=step)
     cases.transition(actor=staff["city_staff"], case=aid, name="assign_lawyer", partner=lawyers[0])
+    import datetime as dt
+
+    from gonghui.legal.models import DutySlot
+
+    duty = DutySlot.objects.create(lawyer=lawyers[0], partner=lawyers[0].partner, day=dt.date(2026, 1, 5), half="am",
+                                   centre=ServiceCentre.objects.get(name="梅岭街道职工服务中心"))
     return {Org: city["meiling"], ServiceCentre: ServiceCentre.objects.get(name="梅岭街道职工服务中心"),
             Worker: worker, Enterprise: worker.enterprise, ImportJob: job, WorkerAccount: account,
             CorrectionRequest: correction, Case: case, Attachment: attachment, Rating: rating,
             Contribution: contribution, PaymentBatch: batch,
             "product": Product.objects.get(code="inpatient", plan_year__year=2026),
-            "aid": aid, "lawyer": lawyers[0], "same_firm": lawyers[1], "other_firm": other_firm[0]}
+            "aid": aid, "duty": duty, "lawyer": lawyers[0], "same_firm": lawyers[1], "other_firm": other_firm[0]}
 
 
 def _pdf() -> bytes:

@@ -111,9 +111,15 @@ def active_assignment(case: Case, user=None) -> CaseAssignment | None:
 def partner_may_take(partner_user, case: Case, perm: str) -> bool:
     """Whether ``partner_user`` may be assigned ``case``: a member of an active partner organisation that
     the handling organisation or a union above it contracted, holding ``perm`` through their role."""
+    return partner_may_serve(partner_user, case.org.path, perm)
+
+
+def partner_may_serve(partner_user, path: str, perm: str) -> bool:
+    """Whether ``partner_user`` may serve the organisation at ``path`` (a case's handling union, a centre's
+    union): their firm is active and was contracted by that union or one above it; they hold ``perm``."""
     firm = getattr(partner_user, "partner", None)
     return bool(partner_user is not None and partner_user.is_active and firm is not None and firm.active
-                and case.org.path.startswith(firm.org.path) and perm in assigned_perms(partner_user))
+                and path.startswith(firm.org.path) and perm in assigned_perms(partner_user))
 
 
 def _require_staff(user, case: Case, perm: str, what: str) -> None:
@@ -623,11 +629,16 @@ def _assignment_answer(actor, case: Case, answer: str, reason: str) -> None:
 
 def partners_for(case: Case, perm: str) -> list:
     """The partners' people who may be assigned ``case`` (``partner_may_take``), by firm and name."""
+    return partners_serving(case.org.path, perm)
+
+
+def partners_serving(path: str, perm: str) -> list:
+    """The partners' people who may serve the organisation at ``path``, by firm and name."""
     from django.contrib.auth import get_user_model
 
     users = (get_user_model().objects.filter(is_active=True, partner__active=True)
              .select_related("partner__org").order_by("partner__name", "name"))
-    return [u for u in users if partner_may_take(u, case, perm)]
+    return [u for u in users if partner_may_serve(u, path, perm)]
 
 
 def bulk_transition(*, actor, cases, name: str) -> tuple[list[Case], list[tuple[Case, str]]]:

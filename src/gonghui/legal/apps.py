@@ -119,5 +119,8 @@ class LegalConfig(AppConfig):
             rows="gonghui.legal.payments.payable_rows", line="gonghui.legal.payments.line_for",
             settle="gonghui.legal.payments.settle", shown="gonghui.legal.payments.shown",
             total="gonghui.legal.payments.total"))
+        navigation.register("desk", "legal_duty", "律师值班", "legal:duty", order=29, permission="cases.handle_case")
+        navigation.register("m", "legal_duty", "律师值班", "legal_m:duty", icon="⚖", order=45, tab=False,
+                            description="近两周律师在哪个服务中心值班，免费法律咨询")
         navigation.register("desk", "legal_rewards", "律师补贴", "legal:rewards", order=30,
                             permission="cases.view_case", partners=True)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from gonghui.accounts.demo_accounts import DEMO_PASSWORD
 from gonghui.accounts.models import Partner, PartnerKind, Role, RoleAssignment
 from gonghui.core import pii
+from gonghui.legal.models import DutySlot
 from gonghui.orgs.demo_city import ROOT_CODE
 from gonghui.orgs.models import Org
 
@@ -75,7 +76,7 @@ def build_legal() -> dict[str, int]:
     lawyers = ensure_partners()
     item = ServiceItem.objects.get(code="legal_aid")
     if Case.objects.filter(item=item).exists() or not Worker.objects.exists():
-        return {"cases": 0, "consultations": 0}
+        return {"cases": 0, "consultations": 0, "duty": 0}
     rng = random.Random(SEED)  # noqa: S311 - deterministic demo data
     staff = get_user_model().objects.get(username="city_staff")
     workers = list(Worker.objects.filter(enterprise__isnull=False).select_related("enterprise").order_by("pk")[:400])
@@ -108,7 +109,8 @@ def build_legal() -> dict[str, int]:
             made += 1
     _group_case(item, staff, lawyers[0], chosen[made:], rng)
     consultations = _consultations(staff, chosen[made + 5:made + 11])
-    return {"cases": made + 1, "consultations": consultations}
+    duty = _duty(staff, lawyers[:2])
+    return {"cases": made + 1, "consultations": consultations, "duty": duty}
 
 
 def _stages(services, lawyer, case, rng, *, concluded: bool) -> None:
@@ -190,3 +192,26 @@ def _consultations(staff, workers) -> int:
                 services.consult_answer(actor=lawyer, case=case, text=answer)
         made += 1
     return made
+
+
+def _duty(staff, lawyers) -> int:
+    """Two lawyers at the 陈埭 town centre every half-day around today (the article's festival duty): the
+    past half-days recorded as served (each a reward), the coming ones shown to workers on /m/."""
+    import datetime as dt
+
+    from gonghui.orgs.models import ServiceCentre
+
+    from . import services
+
+    centre = ServiceCentre.objects.filter(org__code="chendai", kind="town").first()
+    if centre is None:
+        return 0
+    today = timezone.localdate()
+    planned = 0
+    for lawyer in lawyers:
+        planned += services.duty_plan(actor=staff, lawyer=lawyer, centre=centre, start=today - dt.timedelta(days=3),
+                                      end=today + dt.timedelta(days=10), halves=["am", "pm"],
+                                      note="节日期间法律服务值班（演示）")[0]
+    for slot in DutySlot.objects.filter(centre=centre, day__lt=today):
+        services.duty_record(actor=staff, slot=slot, served=True)
+    return planned

@@ -5,6 +5,7 @@ from . import m_views
 app_name = "legal_m"
 
 urlpatterns = [
+    path("duty/", m_views.duty, name="duty"),
     path("consultations/<str:number>/follow-up/", m_views.follow_up, name="follow_up"),
     path("consultations/<str:number>/to-aid/", m_views.to_aid, name="to_aid"),
 ]

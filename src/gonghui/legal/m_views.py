@@ -35,3 +35,17 @@ def follow_up(request, number: str):
 @require_POST
 def to_aid(request, number: str):
     return views._to_aid(request, _mine(request, number), lambda n: reverse("portal_cases:edit", args=[n]))
+
+
+def duty(request):
+    """Public: when a lawyer of the union's legal service sits at a centre in the coming two weeks (a signed-in
+    worker sees their own town's centres first)."""
+    from django.shortcuts import render
+    from django.utils import timezone
+
+    from gonghui.cases.services import worker_of
+
+    from . import selectors
+
+    slots = selectors.upcoming_duty(worker=worker_of(request.user), start=timezone.localdate())
+    return render(request, "legal/m_duty.html", {"slots": slots})

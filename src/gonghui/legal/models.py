@@ -120,11 +120,60 @@ class RewardScheme(models.Model):
         return f"{self.name}（{self.effective_from:%Y-%m-%d}起）"
 
 
+class Half(models.TextChoices):
+    AM = "am", "上午"
+    PM = "pm", "下午"
+
+
+class DutySlotQuerySet(ScopedQuerySet):
+    scope_field = "centre__org__path"
+
+
+class DutySlot(models.Model):
+    """A lawyer on duty at a service centre for a half-day (the 陈埭 town centre's festival duty): workers see
+    on /m/ when a lawyer sits near them; once the half-day is recorded as served, it earns the firm a reward."""
+
+    lawyer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="律师", on_delete=models.PROTECT,
+                               related_name="+")
+    partner = models.ForeignKey("accounts.Partner", verbose_name="律师事务所", on_delete=models.PROTECT,
+                                related_name="+")
+    centre = models.ForeignKey("orgs.ServiceCentre", verbose_name="值班地点", on_delete=models.PROTECT,
+                               related_name="+")
+    day = models.DateField("日期")
+    half = models.CharField("时段", max_length=2, choices=Half.choices)
+    note = models.CharField("说明", max_length=100, blank=True)
+    served = models.BooleanField("已值班", null=True, blank=True, help_text="值班后登记：是否到岗")
+    planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = DutySlotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "律师值班"
+        verbose_name_plural = "律师值班"
+        ordering = ["day", "half", "pk"]
+        constraints = [models.UniqueConstraint(fields=["lawyer", "day", "half"], name="duty_once_per_half_day")]
+        indexes = [models.Index(fields=["day", "centre"], name="duty_day_centre")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.get_half_display()} {self.centre_id}"
+
+
+class RewardQuerySet(ScopedQuerySet):
+    scope_field = "org__path"  # the case's handling organisation, or the duty's centre's
+
+    def assigned_to(self, user):
+        return self.model.objects.filter(lawyer_id=user.pk).values("pk")
+
+
 class RewardLine(models.Model):
-    """What a lawyer's firm is owed for one closed case (or, later, a duty half-day): the amount and how it
-    was worked out. Paid to the firm's account through the payment batches."""
+    """What a lawyer's firm is owed for one closed case or one duty half-day: the amount and how it was
+    worked out. Paid to the firm's account through the payment batches."""
 
     case = models.OneToOneField(Case, on_delete=models.PROTECT, null=True, blank=True, related_name="reward")
+    duty = models.OneToOneField(DutySlot, on_delete=models.PROTECT, null=True, blank=True, related_name="reward")
+    org = models.ForeignKey("orgs.Org", verbose_name="承办单位", on_delete=models.PROTECT, null=True,
+                            related_name="+")
     lawyer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="律师", on_delete=models.PROTECT,
                                related_name="+")
     partner = models.ForeignKey("accounts.Partner", verbose_name="律师事务所", on_delete=models.PROTECT,
@@ -136,7 +185,7 @@ class RewardLine(models.Model):
     paid_at = models.DateTimeField("支付时间", null=True, blank=True)
     payment_problem = models.CharField("支付失败原因", max_length=200, blank=True)
 
-    objects = CaseScopedQuerySet.as_manager()
+    objects = RewardQuerySet.as_manager()
 
     class Meta:
         verbose_name = "律师补贴"

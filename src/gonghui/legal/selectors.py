@@ -10,7 +10,7 @@ from django.db.models import QuerySet, Sum
 from gonghui.cases.models import Case
 from gonghui.core.numbers import money
 
-from .models import AidClient, AidStage, ConsultMessage, RewardLine
+from .models import AidClient, AidStage, ConsultMessage, DutySlot, RewardLine
 
 
 def clients(case: Case) -> list[AidClient]:
@@ -41,11 +41,38 @@ def totals(case: Case) -> dict:
 
 
 def rewards(*, user) -> QuerySet[RewardLine]:
-    """The reward lines of the cases the user sees (staff: their subtree's cases)."""
+    """The reward lines of the user's subtree (staff), or their own (a lawyer)."""
     return (RewardLine.objects.visible_to(user, "cases.view_case")
-            .select_related("case", "lawyer", "partner", "scheme").order_by("-created_at", "-pk"))
+            .select_related("case", "duty__centre", "lawyer", "partner", "scheme").order_by("-created_at", "-pk"))
 
 
 def thread(case: Case) -> list[ConsultMessage]:
     """The consultation's questions and answers, oldest first."""
     return list(ConsultMessage.objects.filter(case=case).select_related("author"))
+
+
+def duty_slots(*, user, start, end) -> QuerySet[DutySlot]:
+    """The duty half-days at the centres of the user's subtree between two days."""
+    return (DutySlot.objects.visible_to(user, "orgs.view_servicecentre").filter(day__gte=start, day__lte=end)
+            .select_related("lawyer", "partner", "centre__org", "reward"))
+
+
+def duty_slot_get(*, user, pk) -> DutySlot:
+    from django.http import Http404
+
+    found = DutySlot.objects.visible_to(user, "orgs.view_servicecentre").select_related(
+        "centre__org", "lawyer", "partner").filter(pk=pk or 0).first()
+    if found is None:
+        raise Http404("值班安排不存在")
+    return found
+
+
+def upcoming_duty(*, worker, start, days: int = 14) -> list[DutySlot]:
+    """The coming half-days a lawyer sits at a centre, for a worker: their own town's centres first."""
+    import datetime as dt
+
+    slots = list(DutySlot.objects.filter(day__gte=start, day__lt=start + dt.timedelta(days=days),
+                                         served__isnull=True, centre__is_active=True)
+                 .select_related("lawyer", "partner", "centre__org").order_by("day", "half", "centre_id")[:200])
+    town = worker.org.path[:8] if worker is not None else ""
+    return sorted(slots, key=lambda s: (not s.centre.org.path.startswith(town), s.day, s.half))

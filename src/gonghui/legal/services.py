@@ -24,6 +24,8 @@ from .models import (
     AidClient,
     AidStage,
     ConsultMessage,
+    DutySlot,
+    Half,
     MessageKind,
     Outcome,
     RewardLine,
@@ -211,8 +213,8 @@ def _reward(case: Case) -> RewardLine | None:
     if extra:
         parts.append(f"增加受援人{extra}名×{money(scheme.extra_client)}")
     working = " + ".join(parts) + f" = {money(amount)}元（{scheme.name}）"
-    return RewardLine.objects.create(case=case, lawyer=found.user, partner=found.partner, scheme=scheme,
-                                     amount=amount, working=working[:300])
+    return RewardLine.objects.create(case=case, org=case.org, lawyer=found.user, partner=found.partner,
+                                     scheme=scheme, amount=amount, working=working[:300])
 
 
 # --- legal consultation ----------------------------------------------------------------------------------
@@ -331,3 +333,92 @@ def consult_to_aid(*, actor, case: Case) -> Case:
         cases.add_event(case, actor, EventKind.NOTE, "转为法律援助申请", text=aid.number)
         _audit(actor, "consult_to_aid", case, f"转为法律援助申请{aid.number}")
     return aid
+
+
+# --- duty rosters ------------------------------------------------------------------------------------------
+
+MAX_DUTY_DAYS = 62
+
+
+def _require_centre(actor, centre, what: str) -> None:
+    from gonghui.orgs.scoping import in_scope
+
+    if not in_scope(actor, centre.org.path, "cases.handle_case"):
+        raise PermissionDenied(f"您没有{what}的权限。")
+
+
+def duty_plan(*, actor, lawyer, centre, start, end, halves, note: str = "") -> tuple[int, int]:
+    """Put ``lawyer`` on duty at ``centre`` on every day from ``start`` to ``end`` for the ``halves`` given
+    (a festival's duty at a town centre in one go). A half-day the lawyer already sits somewhere is skipped.
+    Returns (planned, skipped)."""
+    _require_centre(actor, centre, "安排律师值班")
+    if lawyer is None or not cases.partner_may_serve(lawyer, centre.org.path, PERM_REPRESENT):
+        raise ValidationError({"lawyer": "请选择能在该服务中心值班的签约律师。"})
+    first = _day(start, "开始日期", key="start")
+    last = _day(end or start, "结束日期", key="end")
+    if last < first:
+        raise ValidationError({"end": "结束日期不能早于开始日期。"})
+    if (last - first).days >= MAX_DUTY_DAYS:
+        raise ValidationError({"end": f"一次最多安排{MAX_DUTY_DAYS}天。"})
+    halves = [h for h in Half.values if h in set(halves or [])]
+    if not halves:
+        raise ValidationError({"halves": "请选择上午、下午或全天。"})
+    planned = skipped = 0
+    with transaction.atomic():
+        day = first
+        while day <= last:
+            for half in halves:
+                try:
+                    with transaction.atomic():
+                        DutySlot.objects.create(lawyer=lawyer, partner=lawyer.partner, centre=centre, day=day,
+                                                half=half, note=(note or "").strip()[:100], planned_by=actor)
+                    planned += 1
+                except IntegrityError:
+                    skipped += 1
+            day += dt.timedelta(days=1)
+        audit.record(actor=actor, action="legal.duty_plan", obj=centre,
+                     summary=f"安排{lawyer.display_name}在{centre.name}值班：{first:%Y-%m-%d}至{last:%Y-%m-%d}，"
+                             f"{planned}个半天")
+    return planned, skipped
+
+
+def _day(value, label: str, *, key: str) -> dt.date:
+    try:
+        return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        raise ValidationError({key: f"请填写{label}（如 2026-02-10）。"}) from None
+
+
+def duty_record(*, actor, slot: DutySlot, served: bool) -> DutySlot:
+    """After the half-day: whether the lawyer was there. A served half-day earns the firm the scheme's duty
+    reward (paid through the payments); it is recorded once."""
+    _require_centre(actor, slot.centre, "登记值班")
+    if slot.day > timezone.localdate():
+        raise ValidationError("值班日之后才能登记是否到岗。")
+    with transaction.atomic():
+        if not DutySlot.objects.filter(pk=slot.pk, served__isnull=True).update(served=served):
+            raise cases.CaseConflict("该值班已登记。")
+        slot.served = served
+        if served:
+            scheme = RewardScheme.objects.filter(effective_from__lte=slot.day).first()
+            if scheme is not None:
+                RewardLine.objects.create(
+                    duty=slot, org=slot.centre.org, lawyer=slot.lawyer, partner=slot.partner, scheme=scheme,
+                    amount=scheme.duty_half_day,
+                    working=f"{slot.centre.name}{slot.day:%Y-%m-%d}{slot.get_half_display()}值班 "
+                            f"{money(scheme.duty_half_day)}元（{scheme.name}）"[:300])
+        audit.record(actor=actor, action="legal.duty_record", obj=slot.centre,
+                     summary=f"{slot.lawyer.display_name} {slot.day:%Y-%m-%d}{slot.get_half_display()}"
+                             f"{'到岗' if served else '未到岗'}")
+    return slot
+
+
+def duty_cancel(*, actor, slot: DutySlot) -> None:
+    """Take a half-day not yet served off the roster."""
+    _require_centre(actor, slot.centre, "取消值班")
+    if slot.served is not None:
+        raise cases.CaseConflict("已登记的值班不能取消。")
+    with transaction.atomic():
+        audit.record(actor=actor, action="legal.duty_cancel", obj=slot.centre,
+                     summary=f"取消{slot.lawyer.display_name} {slot.day:%Y-%m-%d}{slot.get_half_display()}值班")
+        slot.delete()

@@ -9,6 +9,9 @@ urlpatterns = [
     path("cases/<str:number>/clients/", views.client_add, name="client_add"),
     path("cases/<str:number>/conclude/", views.conclude, name="conclude"),
     path("rewards/", views.rewards, name="rewards"),
+    path("duty/", views.duty, name="duty"),
+    path("duty/<int:pk>/record/", views.duty_record, name="duty_record"),
+    path("duty/<int:pk>/cancel/", views.duty_cancel, name="duty_cancel"),
     path("consultations/<str:number>/answer/", views.consult_answer, name="consult_answer"),
     path("consultations/<str:number>/to-aid/", views.consult_to_aid, name="consult_to_aid"),
 ]

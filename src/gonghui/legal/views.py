@@ -4,11 +4,13 @@ render."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gonghui.cases import selectors as case_selectors
@@ -111,8 +113,6 @@ def _to_aid(request, case, then_for):
                        success="", then=then_for(case.number))
     if not created:
         return response
-    from django.contrib import messages
-
     messages.success(request, f"已据此咨询建立法律援助申请{created[0].number}，请补全申请表和材料后提交。")
     return redirect(then_for(created[0].number))
 
@@ -121,3 +121,75 @@ def _to_aid(request, case, then_for):
 @require_POST
 def consult_to_aid(request, number: str):
     return _to_aid(request, _case(request, number), lambda n: reverse("cases:detail", args=[n]))
+
+
+# --- duty rosters ------------------------------------------------------------------------------------------
+
+@login_required
+def duty(request):
+    """The lawyers' duty half-days at the centres of the user's subtree: planned ahead (a festival's roster in
+    one go), recorded after."""
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+
+    from gonghui.orgs.selectors import centre_list
+
+    if not request.user.has_perm("cases.handle_case"):
+        raise PermissionDenied("您没有安排律师值班的权限。")
+    today = timezone.localdate()
+    if request.method == "POST":
+        post = request.POST
+        centre = centre_list(user=request.user).filter(pk=post.get("centre") or 0).first()
+        lawyer = get_user_model().objects.select_related("partner__org").filter(
+            pk=post.get("lawyer") if (post.get("lawyer") or "").isdigit() else 0).first()
+        done = []
+
+        def plan():
+            if centre is None:
+                raise ValidationError({"centre": "请选择值班地点。"})
+            done.append(services.duty_plan(actor=request.user, lawyer=lawyer, centre=centre,
+                                           start=post.get("start"), end=post.get("end"),
+                                           halves=post.getlist("halves"), note=post.get("note", "")))
+        response = perform(request, plan, success="", then=reverse("legal:duty"))
+        if done:
+            planned, skipped = done[0]
+            messages.success(request, f"已安排{planned}个半天" + (f"，{skipped}个半天该律师已有值班，已跳过" if skipped
+                                                                   else "") + "。")
+        return response
+    start = _date_param(request, "from") or today - dt.timedelta(days=7)
+    end = _date_param(request, "to") or today + dt.timedelta(days=30)
+    slots = selectors.duty_slots(user=request.user, start=start, end=end)
+    centres = centre_list(user=request.user).order_by("org__path", "name")[:300]
+    home = request.user.org.path if request.user.org_id else ""
+    return render(request, "legal/duty.html", {
+        "slots": slots, "start": start, "end": end, "today": today, "centres": centres,
+        "lawyers": cases.partners_serving(home, PERM_REPRESENT) if home else [],
+    })
+
+
+def _date_param(request, key):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(request.GET.get(key, ""))
+    except ValueError:
+        return None
+
+
+@login_required
+@require_POST
+def duty_record(request, pk: int):
+    slot = selectors.duty_slot_get(user=request.user, pk=pk)
+    served = request.POST.get("served") == "1"
+    return perform(request, lambda: services.duty_record(actor=request.user, slot=slot, served=served),
+                   success="已登记到岗，值班补贴已生成。" if served else "已登记未到岗。",
+                   then=request.POST.get("next") or reverse("legal:duty"))
+
+
+@login_required
+@require_POST
+def duty_cancel(request, pk: int):
+    slot = selectors.duty_slot_get(user=request.user, pk=pk)
+    return perform(request, lambda: services.duty_cancel(actor=request.user, slot=slot), success="已取消该值班。",
+                   then=reverse("legal:duty"))
