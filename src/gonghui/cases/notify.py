@@ -47,7 +47,7 @@ def notify_applicant(case, key: str, **context) -> Message | None:
     once it commits."""
     from .services import time_limit
 
-    days, unit = time_limit(case)
+    days, unit = time_limit(case, context.pop("clock", ""))
     context.setdefault("unit", unit)
     title, body = render(case.item, key, number=case.number, days=days, **context)
     user = applicant_user(case)

@@ -473,13 +473,13 @@ def unavailable(item, worker) -> str:
     return registry.handler_for(item).unavailable(item, worker) if worker is not None else ""
 
 
-def time_limit(case: Case) -> tuple[int, str]:
-    """The committed time limit the applicant is told: the days of the item's ``finish`` clock (else its
-    last clock) and their unit's wording (个工作日 or 日)."""
+def time_limit(case: Case, clock: str = "") -> tuple[int, str]:
+    """The time limit the applicant is told and its unit's wording (个工作日 or 日): the clock the step
+    starts (``clock``: mediation's 15 days from acceptance), else the item's ``finish`` clock, else its last."""
     from .clocks import item_clocks
 
     specs = item_clocks(case.item)
-    spec = specs.get("finish") or (list(specs.values())[-1] if specs else None)
+    spec = specs.get(clock) or specs.get("finish") or (list(specs.values())[-1] if specs else None)
     if spec is None:
         return case.item.time_limit_days, UNIT_WORDS["working"]
     return spec["days"], UNIT_WORDS.get(spec["unit"], UNIT_WORDS["working"])
@@ -585,7 +585,9 @@ def transition(*, actor, case: Case, name: str, reason: str = "", fix: dict | No
 
             rows = step_field_rows(case.item, recorded)
             said = "；".join(f"{label}：{value}" for label, value in rows) + "。" if rows else ""
+            started = step.keys_for("start")
             notify.notify_applicant(case, step.notify, reason=reason, amount=amount or "", result=said,
+                                    clock=started[0] if started and started[0] != "*" else "",
                                     assignee=(assignee.display_name if step.needs_assignee else
                                               partner_label(partner) if step.needs_partner else ""),
                                     fix="、".join(e["label"] for e in fix_list["items"]) if fix_list else "")

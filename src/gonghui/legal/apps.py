@@ -93,6 +93,68 @@ CONSULT_ITEM = {
 }
 
 
+MEDIATION_ITEM = {
+    "code": "mediation",
+    "prefix": "LDTJ",
+    "name": "劳动争议调解申请",
+    "module": "legal",
+    "category": "法律服务",
+    "time_limit_days": 15,
+    "order": 21,
+    "handling_level": "city",
+    "summary": "工资、工伤、解除劳动合同等争议，由工会与法院共建的联合调解中心在诉前免费调解",
+    "guide_who": "与用人单位发生劳动争议的职工（用人单位也可申请，由工作人员代为录入）。",
+    "guide_what": "市总工会与市人民法院共建的劳动争议诉前联合调解中心，按法院辖区分7个片区，由工会调解员免费调解。"
+                  "达成协议的可共同申请法院司法确认，确认后具有强制执行力。",
+    "guide_how": "1. 在线填写争议情况并上传材料；\n"
+                 "2. 调解中心在3个工作日内决定是否受理，并征求对方当事人意见；不予受理或对方不同意调解的，书面告知；\n"
+                 "3. 自受理之日起15日内调解结束，经双方同意可延长一次；\n"
+                 "4. 达成协议的签署调解协议书，30日内可共同申请司法确认；调解不成的，出具告知书，可申请劳动仲裁。\n"
+                 "涉及10人以上、请求相同的，请推选3至5名代表。",
+    "materials": [
+        {"key": "id_card", "name": "身份证（正反面）", "required": True},
+        {"key": "evidence", "name": "证据材料", "required": False, "note": "劳动合同、工资条、欠条、考勤记录等"},
+        {"key": "signed_agreement", "name": "签字的调解协议书", "required": False,
+         "note": "调解员上传双方签字后的协议书扫描件"},
+    ],
+    "fields": [
+        {"key": "claim_type", "label": "争议类型", "type": "choice", "required": True, "choices": CLAIM_TYPES},
+        {"key": "opponent", "label": "对方当事人（用人单位）", "type": "text", "required": True, "max_length": 100,
+         "prefill": "enterprise"},
+        {"key": "amount", "label": "请求金额（元）", "type": "money", "required": False},
+        {"key": "facts", "label": "争议情况和请求", "type": "textarea", "required": True, "max_length": 2000},
+        {"key": "workers", "label": "涉及职工人数", "type": "number", "required": True},
+        {"key": "representatives", "label": "推选的代表（10人以上时填写3至5人，每行一人）", "type": "textarea",
+         "required": False, "max_length": 200},
+        {"key": "phone", "label": "联系电话", "type": "phone", "required": True, "prefill": "phone"},
+    ],
+    "clocks": [
+        {"key": "accept", "label": "受理时限", "days": 3},
+        {"key": "mediate", "label": "调解期限", "days": 15, "unit": "calendar"},
+        {"key": "confirm", "label": "申请司法确认期限", "days": 30, "unit": "calendar"},
+    ],
+    "step_fields": {
+        "agree": [{"key": "agreed_amount", "label": "协议金额（元）", "type": "money", "required": False}],
+        "accept": [
+            {"key": "origin", "label": "案件来源", "type": "choice", "required": True,
+             "choices": ["职工申请", "用人单位申请", "法院委派", "法律咨询转入"]},
+            {"key": "consent", "label": "对方当事人意见", "type": "choice", "required": True, "choices": ["同意调解"]},
+        ],
+        "apply_confirmation": [
+            {"key": "court", "label": "受理法院", "type": "text", "required": True, "max_length": 60},
+            {"key": "applied_on", "label": "申请日期", "type": "date", "required": True},
+        ],
+        "record_ruling": [
+            {"key": "ruling", "label": "裁定结果", "type": "choice", "required": True,
+             "choices": ["确认调解协议有效", "驳回申请"]},
+            {"key": "ruling_number", "label": "裁定书文号", "type": "text", "required": True, "max_length": 60},
+            {"key": "ruled_on", "label": "裁定日期", "type": "date", "required": True},
+        ],
+    },
+    "workflow": "mediation",
+}
+
+
 class LegalConfig(AppConfig):
     name = "gonghui.legal"
     label = "legal"
@@ -104,7 +166,14 @@ class LegalConfig(AppConfig):
         from gonghui.core import navigation, surfaces
         from gonghui.payments import sources as payment_sources
 
-        from .handler import AID_WORKFLOW, CONSULT_WORKFLOW, AidHandler, ConsultHandler
+        from .handler import (
+            AID_WORKFLOW,
+            CONSULT_WORKFLOW,
+            MEDIATION_WORKFLOW,
+            AidHandler,
+            ConsultHandler,
+            MediationHandler,
+        )
 
         registry.workflow(AID_WORKFLOW)
         registry.declare(Item(**AID_ITEM))
@@ -112,6 +181,9 @@ class LegalConfig(AppConfig):
         registry.workflow(CONSULT_WORKFLOW)
         registry.declare(Item(**CONSULT_ITEM))
         registry.attach(CONSULT_ITEM["code"], ConsultHandler())
+        registry.workflow(MEDIATION_WORKFLOW)
+        registry.declare(Item(**MEDIATION_ITEM))
+        registry.attach(MEDIATION_ITEM["code"], MediationHandler())
         surfaces.pages("desk", "legal/", "gonghui.legal.urls", order=50)
         surfaces.pages("m", "legal/", "gonghui.legal.m_urls", order=50)
         payment_sources.register(payment_sources.Source(

@@ -76,7 +76,7 @@ def build_legal() -> dict[str, int]:
     lawyers = ensure_partners()
     item = ServiceItem.objects.get(code="legal_aid")
     if Case.objects.filter(item=item).exists() or not Worker.objects.exists():
-        return {"cases": 0, "consultations": 0, "duty": 0}
+        return {"cases": 0, "consultations": 0, "duty": 0, "mediations": 0}
     rng = random.Random(SEED)  # noqa: S311 - deterministic demo data
     staff = get_user_model().objects.get(username="city_staff")
     workers = list(Worker.objects.filter(enterprise__isnull=False).select_related("enterprise").order_by("pk")[:400])
@@ -110,7 +110,8 @@ def build_legal() -> dict[str, int]:
     _group_case(item, staff, lawyers[0], chosen[made:], rng)
     consultations = _consultations(staff, chosen[made + 5:made + 11])
     duty = _duty(staff, lawyers[:2])
-    return {"cases": made + 1, "consultations": consultations, "duty": duty}
+    mediations = _mediations(staff, rng)
+    return {"cases": made + 1, "consultations": consultations, "duty": duty, "mediations": mediations}
 
 
 def _stages(services, lawyer, case, rng, *, concluded: bool) -> None:
@@ -215,3 +216,83 @@ def _duty(staff, lawyers) -> int:
     for slot in DutySlot.objects.filter(centre=centre, day__lt=today):
         services.duty_record(actor=staff, slot=slot, served=True)
     return planned
+
+
+# the districts of the joint mediation centre (an example grouping of the 21 towns by people's tribunal)
+DISTRICTS = [
+    ("城区片区", "晋江市人民法院", ["qingyang", "meiling", "xiyuan", "luoshan"]),
+    ("安海片区", "安海人民法庭", ["anhai", "dongshi", "neikeng"]),
+    ("陈埭片区", "陈埭人民法庭", ["chendai", "chidian", "xibin"]),
+    ("磁灶片区", "磁灶人民法庭", ["cizao", "zimao", "kaifaqu"]),
+    ("深沪片区", "深沪人民法庭", ["shenhu", "jinjing", "longhu"]),
+    ("英林片区", "英林人民法庭", ["yinglin", "yonghe"]),
+    ("灵源片区", "灵源人民法庭", ["lingyuan", "xintang", "gongyequ"]),
+]
+
+
+def ensure_districts() -> list:
+    """The 7 districts (example data), each with the city centre's staff member as its officer."""
+    from .models import MediationDistrict
+
+    officer = get_user_model().objects.filter(username="city_staff").first()
+    made = []
+    for order, (name, court, towns) in enumerate(DISTRICTS, start=1):
+        district, _ = MediationDistrict.objects.get_or_create(name=name, defaults={"court": court, "order": order})
+        district.towns.add(*Org.objects.filter(code__in=towns, depth=2))
+        if officer is not None:
+            district.officers.add(officer)
+        made.append(district)
+    return made
+
+
+# per district, the state its demo mediation reaches
+MEDIATION_STATES = ["submitted", "mediating", "agreed", "ruled", "mediation_failed", "party_refused", "agreed"]
+
+
+def _mediations(staff, rng) -> int:
+    """One mediation in each district, in every state: waiting, being mediated, agreed with its payments
+    (one group dispute of 12 workers with 3 representatives), confirmed by the court, failed, refused."""
+    from gonghui.cases import services as cases
+    from gonghui.cases.demo_data import demo_image
+    from gonghui.cases.models import ServiceItem
+    from gonghui.registry.models import Worker
+
+    from . import mediation
+
+    item = ServiceItem.objects.get(code="mediation")
+    made = 0
+    for district, state in zip(ensure_districts(), MEDIATION_STATES, strict=True):
+        worker = (Worker.objects.filter(org__path__startswith=district.towns.order_by("path").first().path,
+                                        enterprise__isnull=False).select_related("enterprise").order_by("pk")
+                  [rng.randrange(0, 20)])
+        group = made == 2
+        with transaction.atomic():
+            case = cases.case_create(actor=staff, item=item, worker=worker, data={
+                "claim_type": "追索劳动报酬", "opponent": worker.enterprise.name,
+                "amount": "48000" if group else "9600",
+                "facts": "企业拖欠工资，请求支付。", "workers": "12" if group else "1",
+                "representatives": "代表甲\n代表乙\n代表丙" if group else "", "phone": worker.phone or "13800000000"})
+            cases.attachment_add(actor=staff, case=case, material="id_card", name="id.png",
+                                 data=demo_image("id_card", "#e6f0ea"))
+            cases.transition(actor=staff, case=case, name="submit")
+            if state == "party_refused":
+                cases.transition(actor=staff, case=case, name="party_refused", reason="用人单位表示只接受仲裁")
+            elif state != "submitted":
+                cases.transition(actor=staff, case=case, name="accept", data={"origin": "职工申请",
+                                                                              "consent": "同意调解"})
+            if state in ("agreed", "ruled"):
+                due = timezone.localdate()
+                amount = "48000" if group else "9600"
+                mediation.agree(actor=staff, case=case, other_party=worker.enterprise.name, agent="",
+                                terms=f"被申请人同意支付拖欠工资共计{amount}元。",
+                                payments=f"{due.isoformat()} {amount}")
+            if state == "ruled":
+                cases.transition(actor=staff, case=case, name="apply_confirmation", data={
+                    "court": district.court, "applied_on": timezone.localdate().isoformat()})
+                cases.transition(actor=staff, case=case, name="record_ruling", data={
+                    "ruling": "确认调解协议有效", "ruling_number": "（2026）闽0582民特1号",
+                    "ruled_on": timezone.localdate().isoformat()})
+            if state == "mediation_failed":
+                cases.transition(actor=staff, case=case, name="fail", reason="双方对欠薪金额分歧较大")
+        made += 1
+    return made

@@ -175,3 +175,95 @@ class ConsultHandler(Handler):
         from . import views
 
         return views.consult_section(case, user, surface)
+
+
+# --- the joint labour-dispute mediation centre ---------------------------------------------------------------
+
+MEDIATING = "mediating"
+PARTY_REFUSED = "party_refused"
+AGREED = "agreed"
+CONFIRMING = "confirming"
+RULED = "ruled"
+MEDIATION_FAILED = "mediation_failed"
+MEDIATION_CLOSED = "mediation_closed"
+
+MEDIATION_WORKFLOW = STANDARD.extend(
+    "mediation",
+    states=(
+        Status(MEDIATING, "调解中"),
+        Status(PARTY_REFUSED, "对方不同意调解", closed=True, rateable=True),
+        Status(AGREED, "已达成协议"),
+        Status(CONFIRMING, "司法确认中"),
+        Status(RULED, "已司法确认", closed=True, rateable=True),
+        Status(MEDIATION_FAILED, "调解不成", closed=True, rateable=True),
+        Status(MEDIATION_CLOSED, "协议履行完毕", closed=True, rateable=True),
+    ),
+    clocks=(
+        Clock("accept", "受理时限"),  # 3 working days (local procedures)
+        Clock("mediate", "调解期限", unit="calendar"),  # 15 days (劳动争议调解仲裁法 Art. 14)
+        Clock("confirm", "申请司法确认期限", unit="calendar"),  # 30 days (Civil Procedure Law Art. 205)
+    ),
+    transitions=(
+        Transition("submit", "提交申请", (State.DRAFT, State.RETURNED), State.SUBMITTED, by=APPLICANT, perm="",
+                   title="申请调解", stamp="submitted_at", clocks={"start": "accept", "resume": "accept"},
+                   done="调解申请已提交，调解中心将在3个工作日内决定是否受理。", notify_staff="staff_submitted"),
+        Transition("return", "退回补正", (State.SUBMITTED,), State.RETURNED, needs_fix=True,
+                   title="退回补正（一次告知）", notify="returned", style="warning", clocks={"pause": "accept"}),
+        Transition("accept", "受理（对方同意调解）", (State.SUBMITTED,), MEDIATING, title="受理调解申请",
+                   notify="mediation_accepted", style="success", stamp="accepted_at",
+                   clocks={"stop": "accept", "start": "mediate"}),
+        Transition("not_accept", "不予受理", (State.SUBMITTED,), State.NOT_ACCEPTED, needs_reason=True,
+                   notify="not_accepted", style="outline-danger", stamp="closed_at", clocks={"stop": "accept"}),
+        Transition("party_refused", "对方不同意调解", (State.SUBMITTED,), PARTY_REFUSED, needs_reason=True,
+                   title="对方当事人不同意调解", notify="party_refused", style="outline-danger", stamp="closed_at",
+                   clocks={"stop": "accept"}),
+        Transition("agree", "达成调解协议", (MEDIATING,), AGREED, module_form=True, title="达成调解协议",
+                   notify="agreed", style="success", stamp="decided_at",
+                   clocks={"stop": "mediate", "start": "confirm"}),
+        Transition("fail", "调解不成", (MEDIATING,), MEDIATION_FAILED, needs_reason=True, title="调解不成，终止调解",
+                   notify="mediation_failed", style="outline-danger", stamp="closed_at"),
+        Transition("apply_confirmation", "申请司法确认", (AGREED,), CONFIRMING, title="双方共同申请司法确认",
+                   style="outline-primary", clocks={"stop": "confirm"}),
+        Transition("record_ruling", "登记法院裁定", (CONFIRMING,), RULED, title="法院作出确认裁定",
+                   notify="ruled", style="success", stamp="closed_at"),
+        Transition("close_agreement", "协议履行完毕", (AGREED,), MEDIATION_CLOSED, title="协议履行完毕，结案",
+                   notify="mediation_closed", style="success", stamp="closed_at"),
+    ),
+    remove=("review", "approve", "deny", "fulfil"),
+    messages={
+        "mediation_accepted": ("调解申请已受理", "您的调解申请（{number}）已受理，调解期限为受理之日起{days}{unit}。"),
+        "party_refused": ("对方不同意调解", "您的调解申请（{number}）因对方当事人不同意调解而终止：{reason}。"
+                                         "您可以依法申请劳动争议仲裁。书面告知书可到调解中心领取或登录查看。"),
+        "agreed": ("已达成调解协议", "您的调解申请（{number}）已达成调解协议，请按约定到调解中心签署协议书。"),
+        "mediation_failed": ("调解不成", "您的调解申请（{number}）调解不成：{reason}。"
+                                       "您可以依法向劳动人事争议仲裁委员会申请仲裁，调解中心已出具告知书。"),
+        "ruled": ("法院已作出确认裁定", "您的调解协议（{number}）法院已作出裁定。{result}"),
+        "mediation_closed": ("调解协议已履行", "您的调解申请（{number}）协议已履行完毕，欢迎对本次服务进行评价。"),
+    },
+)
+
+
+class MediationHandler(Handler):
+    """Where a request goes (its district, by the applicant's town, and the district's least busy officer),
+    the representatives of a dispute of 10 or more workers, the agreement and its payments, the notices."""
+
+    def check_form(self, item, worker, form: dict) -> None:
+        from . import mediation
+
+        mediation.check_representatives(form)
+
+    def on_step(self, case, step, source: str) -> None:
+        from . import mediation
+
+        mediation.on_step(case, step, source)
+
+    def result_rows(self, case) -> list[tuple[str, str]]:
+        from gonghui.cases.registry import step_field_rows
+
+        rows = [("调解片区", case.result["district"])] if (case.result or {}).get("district") else []
+        return rows + step_field_rows(case.item, case.result or {})
+
+    def section(self, case, user, surface: str) -> dict | None:
+        from . import views
+
+        return views.mediation_section(case, user, surface)

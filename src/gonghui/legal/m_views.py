@@ -49,3 +49,9 @@ def duty(request):
 
     slots = selectors.upcoming_duty(worker=worker_of(request.user), start=timezone.localdate())
     return render(request, "legal/m_duty.html", {"slots": slots})
+
+
+@login_required(login_url=LOGIN)
+def mediation_document(request, number: str, which: str):
+    """The worker's own agreement or notice in writing."""
+    return views.document(request, _mine(request, number), which)

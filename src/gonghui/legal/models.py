@@ -220,3 +220,72 @@ class ConsultMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind}"
+
+
+# --- the joint labour-dispute mediation centre ---------------------------------------------------------------
+
+class MediationDistrict(models.Model):
+    """A district (片区) of the joint mediation centre set up with the city court: a group of towns that
+    follows a people's tribunal's jurisdiction, with the union officers who mediate there."""
+
+    name = models.CharField("名称", max_length=40, unique=True)
+    court = models.CharField("对应法院/法庭", max_length=60)
+    towns = models.ManyToManyField("orgs.Org", verbose_name="所辖镇街", related_name="+")
+    officers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name="调解员", blank=True, related_name="+")
+    order = models.PositiveSmallIntegerField("排序", default=10)
+
+    class Meta:
+        verbose_name = "调解片区"
+        verbose_name_plural = "调解片区"
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MediationAgreement(models.Model):
+    """The mediation agreement of a case: the parties, the terms, the payment dates; printed as an A4 PDF
+    that the parties and the mediator sign on paper (the signed scan goes back on the case). Then either the
+    court's confirmation (applied for within 30 days; its ruling recorded) or the payments followed up."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="mediation_agreement")
+    other_party = models.CharField("对方当事人", max_length=100)
+    other_party_agent = models.CharField("对方代表人", max_length=50, blank=True)
+    terms = models.TextField("协议内容")
+    made_on = models.DateField("达成日期")
+    mediator = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="调解员", on_delete=models.PROTECT,
+                                 related_name="+")
+
+    objects = CaseScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "调解协议"
+        verbose_name_plural = "调解协议"
+
+    def __str__(self) -> str:
+        return f"{self.case_id}"
+
+
+class AgreementPayment(models.Model):
+    """One payment the agreement promises (the employer pays 15,000 by 20 December …), followed up until
+    it is paid — on time or late."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="agreement_payments")
+    due_on = models.DateField("约定支付日期")
+    amount = models.DecimalField("金额", max_digits=12, decimal_places=2)
+    paid_on = models.DateField("实际支付日期", null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    objects = CaseScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "协议履行"
+        verbose_name_plural = "协议履行"
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.due_on}"
+
+    @property
+    def on_time(self) -> bool | None:
+        return None if self.paid_on is None else self.paid_on <= self.due_on

@@ -193,3 +193,75 @@ def duty_cancel(request, pk: int):
     slot = selectors.duty_slot_get(user=request.user, pk=pk)
     return perform(request, lambda: services.duty_cancel(actor=request.user, slot=slot), success="已取消该值班。",
                    then=reverse("legal:duty"))
+
+
+# --- mediation --------------------------------------------------------------------------------------------
+
+def mediation_section(case, user, surface: str) -> dict:
+    from . import mediation
+    from .handler import AGREED, MEDIATING
+    from .models import MediationAgreement
+
+    staff = surface == "desk" and cases.staff_may(user, case, mediation.PERM_MEDIATE)
+    return {
+        "template": f"legal/_{surface}_mediation.html",
+        "agreement": MediationAgreement.objects.filter(case=case).select_related("mediator").first(),
+        "payments": list(case.agreement_payments.all()), "today": timezone.localdate(),
+        "representatives": mediation.representatives(case.form),
+        "notice": mediation.NOTICE_KINDS.get(mediation.notice_kind(case), ""),
+        "can_agree": staff and case.state == MEDIATING, "can_follow": staff and case.state == AGREED,
+        "opponent": case.form.get("opponent", ""),
+    }
+
+
+@login_required
+@require_POST
+def mediation_agree(request, number: str):
+    from . import mediation
+
+    case = _case(request, number)
+    post = request.POST
+    return perform(request, lambda: mediation.agree(
+        actor=request.user, case=case, other_party=post.get("other_party", ""), agent=post.get("agent", ""),
+        terms=post.get("terms", ""), payments=post.get("payments", "")),
+        success="已登记调解协议，请打印协议书由双方签字。", then=_back(number))
+
+
+@login_required
+@require_POST
+def mediation_paid(request, number: str, pk: int):
+    from django.http import Http404
+
+    from . import mediation
+
+    case = _case(request, number)
+    payment = case.agreement_payments.filter(pk=pk).first()
+    if payment is None:
+        raise Http404("履行记录不存在")
+    return perform(request, lambda: mediation.payment_paid(actor=request.user, payment=payment,
+                                                           paid_on=request.POST.get("paid_on")),
+                   success="已登记履行情况。", then=_back(number))
+
+
+def document(request, case, which: str):
+    """The agreement or the notice in writing, as an A4 PDF (shown in the browser to print)."""
+    from django.http import Http404
+
+    from gonghui.web.downloads import inline_file
+
+    from . import mediation
+
+    if which not in ("agreement", "notice"):
+        raise Http404("没有这种文书")
+    make = mediation.agreement_pdf if which == "agreement" else mediation.notice_pdf
+    try:
+        data = make(actor=request.user, case=case)
+    except ValidationError as exc:
+        raise Http404(exc.messages[0]) from None
+    name = f"{case.number}-{'调解协议书' if which == 'agreement' else '告知书'}.pdf"
+    return inline_file(data, "application/pdf", name)
+
+
+@login_required
+def mediation_document(request, number: str, which: str):
+    return document(request, _case(request, number), which)

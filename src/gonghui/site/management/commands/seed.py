@@ -53,7 +53,8 @@ class Command(BaseCommand):
             if legal["cases"]:
                 self.stdout.write(self.style.SUCCESS(
                     f"法律服务：律师事务所 1 家、律师 8 名（lawyer1…lawyer8），援助案件 {legal['cases']} 件，"
-                    f"法律咨询 {legal['consultations']} 件，陈埭镇律师值班 {legal['duty']} 个半天。"))
+                    f"法律咨询 {legal['consultations']} 件，陈埭镇律师值班 {legal['duty']} 个半天，"
+                    f"7个调解片区的劳动争议调解 {legal['mediations']} 件。"))
 
 
 class _Progress:
