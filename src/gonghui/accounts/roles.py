@@ -57,7 +57,9 @@ ROLES: dict[str, dict] = {
                         "accounts.change_partner", "accounts.view_apitoken", "accounts.add_apitoken",
                         "accounts.change_apitoken", "core.view_calendarday", "core.add_calendarday",
                         "core.change_calendarday", "core.delete_calendarday", "cases.view_serviceitem",
-                        "cases.change_serviceitem"],
+                        "cases.change_serviceitem", "legal.view_rewardscheme", "legal.add_rewardscheme",
+                        "legal.change_rewardscheme", "legal.view_mediationdistrict", "legal.add_mediationdistrict",
+                        "legal.change_mediationdistrict"],
     },
     "security_admin": {
         "name": "安全管理员", "description": "角色授权与安全设置（锁定解除等）",

@@ -186,6 +186,10 @@ class LegalConfig(AppConfig):
         registry.attach(MEDIATION_ITEM["code"], MediationHandler())
         surfaces.pages("desk", "legal/", "gonghui.legal.urls", order=50)
         surfaces.pages("m", "legal/", "gonghui.legal.m_urls", order=50)
+        surfaces.pages("dash", "legal/", "gonghui.legal.dash_urls", order=50)
+        surfaces.api_router("gonghui.legal.api.router")
+        surfaces.panel("legal", "法律服务", "gonghui.legal.figures.panel", permission="cases.view_case",
+                       url_name="legal_dash:figures", order=30)
         payment_sources.register(payment_sources.Source(
             code="legal_reward", label="法律援助律师补贴", purpose="法律援助律师补贴", order=20,
             rows="gonghui.legal.payments.payable_rows", line="gonghui.legal.payments.line_for",

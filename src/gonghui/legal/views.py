@@ -265,3 +265,19 @@ def document(request, case, which: str):
 @login_required
 def mediation_document(request, number: str, which: str):
     return document(request, _case(request, number), which)
+
+
+# --- /dash/ ------------------------------------------------------------------------------------------------
+
+@login_required
+def figures_page(request):
+    from . import figures
+
+    if not request.user.has_perm("cases.view_case"):
+        raise PermissionDenied("您没有查看统计的权限。")
+    this_year = timezone.localdate().year
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else this_year
+    year = min(max(year, 2016), this_year + 1)
+    return render(request, "legal/dash.html", {"f": figures.legal_figures(user=request.user, year=year),
+                                               "years": list(range(this_year, 2015, -1)),
+                                               "items": list(figures.ITEMS.values())})
