@@ -1,6 +1,7 @@
-"""Legal aid end to end: a worker applies on the phone; the city's staff take it in, decide and assign a
-lawyer inside the statutory clocks; the lawyer — who finds no other case — accepts, records the stages and
-concludes with the amount recovered; the firm's reward is gathered into a payment batch by finance."""
+"""Legal services end to end: a worker asks a question on the phone with a photo of the contract; the lawyer
+it went to answers; the worker turns it into a legal-aid application; the city's staff take it in, decide
+and assign a lawyer inside the statutory clocks; the lawyer — who finds no other case — accepts, records
+the stages and concludes with the amount recovered; the firm's reward is gathered into a payment batch."""
 
 import re
 
@@ -20,15 +21,39 @@ def test_legal_aid_from_the_phone_to_the_lawyers_reward(phone, desktop, server, 
     phone.get_by_label("密码").fill(DEMO_PASSWORD)
     phone.get_by_role("button", name="登录").click()
     phone.get_by_role("link", name="办事").click()
-    phone.get_by_placeholder("搜索服务事项").fill("法律援助")
-    phone.get_by_role("link", name=re.compile("法律援助申请")).first.click()
-    expect(phone.get_by_text("7日内作出是否给予援助的决定")).to_be_visible()
+    phone.get_by_placeholder("搜索服务事项").fill("法律")
+    phone.get_by_role("link", name=re.compile("法律咨询")).first.click()
     phone.get_by_role("link", name="在线申请").click()
-    phone.get_by_label("纠纷类型").select_option("追索劳动报酬")
-    phone.get_by_label("涉案金额（元）").fill("36000")
-    phone.get_by_label("案情简述").fill("公司拖欠2026年6月至9月工资共36000元，多次催讨未果。")
+    phone.get_by_label("问题类型").select_option("追索劳动报酬")
+    phone.get_by_label("您的问题").fill("公司拖欠2026年6月至9月工资共36000元，多次催讨未果，我该怎么办？")
     phone.get_by_role("button", name="下一步：上传材料").click()
+    asked = re.search(r"FLZX-\d{4}-\d{6}", phone.get_by_test_id("case-head").inner_text()).group(0)
+    phone.get_by_label("上传相关照片").set_input_files(photo(tmp_path, "contract.jpg", (120, 160, 200)))
+    expect(phone.get_by_text("材料已上传")).to_be_visible()
+    phone.get_by_role("button", name="提交咨询").click()
+    expect(phone.get_by_test_id("case-state")).to_have_text("待答复")
+    lawyer_name = server.shell(f"from gonghui.cases.models import CaseAssignment as A; "
+                               f"a = A.objects.get(case__number='{asked}'); print(a.user.username)")
+
+    # --- the lawyer it went to answers ---
+    log_in(desktop, server, lawyer_name)
+    desktop.get_by_role("link", name=asked).click()
+    expect(desktop.get_by_test_id("consult-thread")).to_contain_text("多次催讨未果")
+    desktop.get_by_label("答复（咨询人会收到通知）").fill("可以申请法律援助，由工会指派律师代理劳动仲裁。")
+    desktop.get_by_role("button", name="发送答复").click()
+    expect(desktop.get_by_test_id("case-state")).to_have_text("已答复")
+    desktop.get_by_role("button", name="退出").click()
+
+    # --- the worker reads the answer and turns the question into a legal-aid application ---
+    phone.goto(server + f"/m/cases/{asked}/")
+    expect(phone.get_by_test_id("consult-thread")).to_contain_text("由工会指派律师代理")
+    shot(phone, "legal-phone-answered")
+    phone.get_by_role("button", name="申请法律援助").click()
+    expect(phone.get_by_label("案情简述")).to_have_value(re.compile("多次催讨未果"))
+    phone.get_by_label("涉案金额（元）").fill("36000")
+    phone.get_by_role("button", name=re.compile("保存|下一步")).click()
     number = re.search(r"FLYZ-\d{4}-\d{6}", phone.get_by_test_id("case-head").inner_text()).group(0)
+    expect(phone.get_by_test_id("case-materials")).to_contain_text("证据材料")  # the contract's photo came along
     for i, material in enumerate(("身份证（正反面）", "劳动关系证明")):
         phone.get_by_label(f"上传{material}").set_input_files(photo(tmp_path, f"l{i}.jpg", (200, 40 * i, 90)))
         expect(phone.get_by_text("材料已上传")).to_be_visible()

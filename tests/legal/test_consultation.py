@@ -71,14 +71,14 @@ def test_ask_answer_follow_up_and_turn_into_legal_aid(ask, lawyers, worker_user,
     lawyer = login("lawyer1")
     lawyer.post(f"/desk/legal/consultations/{case.number}/answer/", {"text": "劳动仲裁不收费。"})
 
-    response = phone.post(f"/m/legal/consultations/{case.number}/to-aid/")
+    response = phone.post(f"/m/legal/consultations/{case.number}/convert/")
     aid = Case.objects.get(item__code="legal_aid", applicant=case.applicant)
     assert response.status_code == 302 and response["Location"] == f"/m/cases/{aid.number}/edit/"
     assert aid.state == "draft" and aid.form["claim_type"] == "追索劳动报酬"
     assert aid.form["opponent"] == "晋江市青阳办件测试鞋业有限公司"
     assert "老板拖欠三个月工资" in aid.form["facts"] and "仲裁要花钱吗" in aid.form["facts"]
     assert [(a.material, a.name) for a in aid.attachments.all()] == [("evidence", "合同.png")]
-    phone.post(f"/m/legal/consultations/{case.number}/to-aid/")  # a second tap: the same draft
+    phone.post(f"/m/legal/consultations/{case.number}/convert/")  # a second tap: the same draft
     assert Case.objects.filter(item__code="legal_aid", applicant=case.applicant).count() == 1
     assert aid.number in phone.get(f"/m/cases/{case.number}/").content.decode()
 
@@ -109,3 +109,18 @@ def test_staff_log_a_hotline_call(lawyers, people, staff, login):
     assert CaseAssignment.objects.filter(case=case, user__in=lawyers).exists()
     page = client.get(f"/desk/cases/{case.number}/").content.decode()
     assert "据此代为申请法律援助" in page
+
+
+def test_a_consultation_becomes_a_mediation_request(ask, lawyers, worker_user):
+    case = ask()
+    phone = _worker_client(worker_user("王芳"))
+    response = phone.post(f"/m/legal/consultations/{case.number}/convert/", {"target": "mediation"})
+    request = Case.objects.get(item__code="mediation")
+    assert response["Location"] == f"/m/cases/{request.number}/edit/"
+    assert request.form["workers"] == 1 and "老板拖欠三个月工资" in request.form["facts"]
+    assert request.result["from_consult"] == case.number
+    assert [a.material for a in request.attachments.all()] == ["evidence"]
+    page = phone.get(f"/m/cases/{case.number}/").content.decode()
+    assert request.number in page and 'data-testid="to-aid-form"' in page  # legal aid is still open to them
+    refused = phone.post(f"/m/legal/consultations/{case.number}/convert/", {"target": "ticket_home"}, follow=True)
+    assert "未知的转办事项" in refused.content.decode()

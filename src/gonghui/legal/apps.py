@@ -124,8 +124,8 @@ MEDIATION_ITEM = {
         {"key": "amount", "label": "请求金额（元）", "type": "money", "required": False},
         {"key": "facts", "label": "争议情况和请求", "type": "textarea", "required": True, "max_length": 2000},
         {"key": "workers", "label": "涉及职工人数", "type": "number", "required": True},
-        {"key": "representatives", "label": "推选的代表（10人以上时填写3至5人，每行一人）", "type": "textarea",
-         "required": False, "max_length": 200},
+        {"key": "representatives", "label": "推选的代表", "type": "textarea", "required": False, "max_length": 200,
+         "help": "涉及10人以上时填写推选的3至5名代表，每行一人"},
         {"key": "phone", "label": "联系电话", "type": "phone", "required": True, "prefill": "phone"},
     ],
     "clocks": [

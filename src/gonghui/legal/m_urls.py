@@ -8,5 +8,5 @@ urlpatterns = [
     path("duty/", m_views.duty, name="duty"),
     path("mediations/<str:number>/<str:which>.pdf", m_views.mediation_document, name="mediation_document"),
     path("consultations/<str:number>/follow-up/", m_views.follow_up, name="follow_up"),
-    path("consultations/<str:number>/to-aid/", m_views.to_aid, name="to_aid"),
+    path("consultations/<str:number>/convert/", m_views.convert, name="convert"),
 ]

@@ -1,4 +1,5 @@
-"""The worker's actions on a legal consultation on /m/: ask again, turn it into a legal-aid application."""
+"""The worker's actions on a legal consultation on /m/: ask again, turn it into a legal-aid application or
+a mediation request; and the lawyers' duty, the agreements and notices in writing."""
 
 from __future__ import annotations
 
@@ -33,8 +34,8 @@ def follow_up(request, number: str):
 
 @login_required(login_url=LOGIN)
 @require_POST
-def to_aid(request, number: str):
-    return views._to_aid(request, _mine(request, number), lambda n: reverse("portal_cases:edit", args=[n]))
+def convert(request, number: str):
+    return views.convert(request, _mine(request, number), lambda n: reverse("portal_cases:edit", args=[n]))
 
 
 def duty(request):
@@ -48,7 +49,7 @@ def duty(request):
     from . import selectors
 
     slots = selectors.upcoming_duty(worker=worker_of(request.user), start=timezone.localdate())
-    return render(request, "legal/m_duty.html", {"slots": slots})
+    return render(request, "legal/m_duty.html", {"days": selectors.duty_by_day(slots)})
 
 
 @login_required(login_url=LOGIN)

@@ -75,4 +75,14 @@ def upcoming_duty(*, worker, start, days: int = 14) -> list[DutySlot]:
                                          served__isnull=True, centre__is_active=True)
                  .select_related("lawyer", "partner", "centre__org").order_by("day", "half", "centre_id")[:200])
     town = worker.org.path[:8] if worker is not None else ""
-    return sorted(slots, key=lambda s: (not s.centre.org.path.startswith(town), s.day, s.half))
+    return sorted(slots, key=lambda s: (s.day, not s.centre.org.path.startswith(town), s.centre_id, s.half))
+
+
+def duty_by_day(slots: list[DutySlot]) -> list[tuple]:
+    """``[(day, [(centre, [(half label, [slots])])])]``: a day's centres, each with who sits there when."""
+    days: dict = {}
+    for slot in slots:
+        halves = days.setdefault(slot.day, {}).setdefault(slot.centre, {})
+        halves.setdefault(slot.get_half_display(), []).append(slot)
+    return [(day, [(centre, list(halves.items())) for centre, halves in centres.items()])
+            for day, centres in days.items()]

@@ -299,40 +299,48 @@ def consult_follow_up(*, actor, case: Case, text: str) -> Case:
     return case
 
 
-def consult_to_aid(*, actor, case: Case) -> Case:
-    """Turn a consultation into a legal-aid application with what was already given: the claim, the
-    employer, the question as the facts, the photos as evidence. The application is a draft the worker (or
-    the staff member filing for them) completes and submits; doing this twice gives the same draft."""
+TARGETS = {"legal_aid": ("aid_case", "evidence", "法律援助申请"), "mediation": ("mediation_case", "evidence",
+                                                                          "劳动争议调解申请")}
+
+
+def consult_convert(*, actor, case: Case, target: str = "legal_aid") -> Case:
+    """Turn a consultation into a legal-aid application or a mediation request with what was already given:
+    the claim, the employer, the questions as the facts, the photos as evidence. The new case is a draft the
+    worker (or the staff member filing for them) completes and submits; doing this twice gives the same
+    draft."""
     from gonghui.cases.models import ServiceItem
 
     from .claims import CLAIM_TYPES
 
+    if target not in TARGETS:
+        raise ValidationError("未知的转办事项。")
+    key, material, label = TARGETS[target]
     staff = cases.staff_may(actor, case, "cases.file_on_behalf")
     if not (cases.is_applicant(actor, case) or staff):
-        raise PermissionDenied("只有咨询人或服务中心工作人员可以据此申请法律援助。")
-    existing = (case.result or {}).get("aid_case")
+        raise PermissionDenied(f"只有咨询人或服务中心工作人员可以据此{label}。")
+    existing = (case.result or {}).get(key)
     if existing:
         found = Case.objects.filter(number=existing).first()
         if found is not None and not found.is_closed:
             return found
-    item = ServiceItem.objects.get(code="legal_aid")
+    item = ServiceItem.objects.get(code=target)
     questions = [m.text for m in case.consult_messages.filter(kind=MessageKind.QUESTION)]
     data = {"claim_type": case.form.get("topic") if case.form.get("topic") in CLAIM_TYPES else "",
             "opponent": case.form.get("employer", ""), "facts": "\n".join(questions)[:1000],
-            "phone": case.applicant.phone}
+            "phone": case.applicant.phone, "workers": "1" if target == "mediation" else ""}
     with transaction.atomic():
-        aid = cases.case_create(actor=actor, item=item, worker=case.applicant, data={
+        made = cases.case_create(actor=actor, item=item, worker=case.applicant, data={
             k: v for k, v in data.items() if v})
-        aid.result = {"from_consult": case.number}
-        Case.objects.filter(pk=aid.pk).update(result=aid.result)
+        made.result = {"from_consult": case.number}
+        Case.objects.filter(pk=made.pk).update(result=made.result)
         for attachment in case.attachments.all():
             content, _type = cases.attachment_read(actor=actor, attachment=attachment)
-            cases.attachment_add(actor=actor, case=aid, material="evidence", name=attachment.name, data=content)
-        case.result = {**(case.result or {}), "aid_case": aid.number}
+            cases.attachment_add(actor=actor, case=made, material=material, name=attachment.name, data=content)
+        case.result = {**(case.result or {}), key: made.number}
         Case.objects.filter(pk=case.pk).update(result=case.result)
-        cases.add_event(case, actor, EventKind.NOTE, "转为法律援助申请", text=aid.number)
-        _audit(actor, "consult_to_aid", case, f"转为法律援助申请{aid.number}")
-    return aid
+        cases.add_event(case, actor, EventKind.NOTE, f"转为{label}", text=made.number)
+        _audit(actor, "consult_convert", case, f"转为{label}{made.number}")
+    return made
 
 
 # --- duty rosters ------------------------------------------------------------------------------------------

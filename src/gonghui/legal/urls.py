@@ -16,5 +16,5 @@ urlpatterns = [
     path("duty/<int:pk>/record/", views.duty_record, name="duty_record"),
     path("duty/<int:pk>/cancel/", views.duty_cancel, name="duty_cancel"),
     path("consultations/<str:number>/answer/", views.consult_answer, name="consult_answer"),
-    path("consultations/<str:number>/to-aid/", views.consult_to_aid, name="consult_to_aid"),
+    path("consultations/<str:number>/convert/", views.consult_convert, name="consult_convert"),
 ]

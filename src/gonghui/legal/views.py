@@ -86,15 +86,17 @@ def rewards(request):
 # --- legal consultation ------------------------------------------------------------------------------------
 
 def consult_section(case, user, surface: str) -> dict:
-    aid_number = (case.result or {}).get("aid_case", "")
-    converting = case.state not in ("draft", "withdrawn") and not aid_number
+    result = case.result or {}
+    may_convert = case.state not in ("draft", "withdrawn") and (
+        cases.is_applicant(user, case) if surface == "m" else cases.staff_may(user, case, "cases.file_on_behalf"))
     return {
         "template": f"legal/_{surface}_consult.html", "thread": selectors.thread(case),
-        "assignment": cases.active_assignment(case), "aid_number": aid_number,
+        "assignment": cases.active_assignment(case), "aid_number": result.get("aid_case", ""),
+        "mediation_number": result.get("mediation_case", ""),
         "can_answer": surface == "desk" and case.state == ASKED and cases.staff_may(user, case, PERM_REPRESENT),
         "can_follow_up": surface == "m" and case.state == ANSWERED and cases.is_applicant(user, case),
-        "can_to_aid": converting and (cases.is_applicant(user, case) if surface == "m" else
-                                      cases.staff_may(user, case, "cases.file_on_behalf")),
+        "can_to_aid": may_convert and not result.get("aid_case"),
+        "can_to_mediation": may_convert and not result.get("mediation_case"),
     }
 
 
@@ -107,20 +109,24 @@ def consult_answer(request, number: str):
                    success="已答复，咨询人会收到通知。", then=_back(number))
 
 
-def _to_aid(request, case, then_for):
+def convert(request, case, then_for):
+    """Turn the consultation into the case the form names (``target``: legal aid or mediation)."""
+    target = request.POST.get("target", "legal_aid")
     created = []
-    response = perform(request, lambda: created.append(services.consult_to_aid(actor=request.user, case=case)),
+    response = perform(request, lambda: created.append(services.consult_convert(actor=request.user, case=case,
+                                                                                target=target)),
                        success="", then=then_for(case.number))
     if not created:
         return response
-    messages.success(request, f"已据此咨询建立法律援助申请{created[0].number}，请补全申请表和材料后提交。")
+    label = services.TARGETS.get(target, ("", "", "申请"))[2]
+    messages.success(request, f"已据此咨询建立{label}{created[0].number}，请补全申请表和材料后提交。")
     return redirect(then_for(created[0].number))
 
 
 @login_required
 @require_POST
-def consult_to_aid(request, number: str):
-    return _to_aid(request, _case(request, number), lambda n: reverse("cases:detail", args=[n]))
+def consult_convert(request, number: str):
+    return convert(request, _case(request, number), lambda n: reverse("cases:detail", args=[n]))
 
 
 # --- duty rosters ------------------------------------------------------------------------------------------
