@@ -255,3 +255,27 @@ def test_the_reward_is_paid_to_the_firm_through_a_payment_batch(applied, staff, 
     assert reward.paid_at is not None
     assert "已支付" in login("city_staff").get("/desk/legal/rewards/").content.decode()
     assert officer.get("/desk/payments/?source=legal_reward").content.decode().count('name="rows"') == 0
+
+
+def test_a_refusal_is_in_writing_with_its_reason(applied, staff, login, worker_user):
+    import io
+
+    from pypdf import PdfReader
+
+    case = applied("李强", claim_type="劳动合同纠纷", household_income="5000")
+    city = staff["city_staff"]
+    cases.transition(actor=city, case=case, name="accept")
+    with pytest.raises(ValidationError):
+        cases.transition(actor=city, case=case, name="refuse")  # a refusal needs its reason
+    cases.transition(actor=city, case=case, name="refuse", reason="家庭人均月收入高于经济困难标准")
+    page = login("city_staff").get(f"/desk/cases/{case.number}/").content.decode()
+    assert "打印不予法律援助决定书" in page
+    from django.test import Client
+
+    worker = Client()
+    worker.force_login(worker_user("李强"))
+    assert "查看不予法律援助决定书" in worker.get(f"/m/cases/{case.number}/").content.decode()
+    data = worker.get(f"/m/legal/documents/{case.number}/notice.pdf").content
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).replace("\n", "").replace(" ", "")
+    assert "不予法律援助决定书" in text and "家庭人均月收入高于经济困难标准" in text and "十五日内" in text
+    assert worker.get(f"/m/legal/documents/{case.number}/agreement.pdf").status_code == 404

@@ -86,12 +86,12 @@ def test_accepted_agreed_printed_followed_and_confirmed(districts, request_, sta
     assert _clock(case, "mediate").stopped_on == dt.date(2026, 10, 9)
     assert _clock(case, "confirm").due_on == dt.date(2026, 11, 9)  # 30 days; 11-08 is a Sunday
 
-    text = _text(desk.get(f"/desk/legal/mediations/{case.number}/agreement.pdf").content)
+    text = _text(desk.get(f"/desk/legal/documents/{case.number}/agreement.pdf").content)
     assert "劳动争议调解协议书" in text and "王芳" in text and "晋江市青阳办件测试鞋业有限公司" in text
     assert "共计30000元" in text and "2026年10月20日前" in text and "15000.00" in text
     phone = Client()
     phone.force_login(wang)
-    assert phone.get(f"/m/legal/mediations/{case.number}/agreement.pdf")["Content-Type"] == "application/pdf"
+    assert phone.get(f"/m/legal/documents/{case.number}/agreement.pdf")["Content-Type"] == "application/pdf"
 
     today(dt.date(2026, 10, 23))
     desk = login("city_staff")
@@ -126,7 +126,7 @@ def test_past_15_days_without_agreement_ends_with_the_referral(districts, reques
     desk.post(f"/desk/cases/{case.number}/step/fail/", {"reason": "双方对欠薪金额分歧较大"})
     case.refresh_from_db()
     assert case.state == "mediation_failed"
-    text = _text(desk.get(f"/desk/legal/mediations/{case.number}/notice.pdf").content)
+    text = _text(desk.get(f"/desk/legal/documents/{case.number}/notice.pdf").content)
     assert "调解终止告知书" in text and "自受理之日起15日内未达成调解协议" in text
     assert "劳动人事争议仲裁委员会申请仲裁" in text and "双方对欠薪金额分歧较大" in text
 
@@ -134,9 +134,9 @@ def test_past_15_days_without_agreement_ends_with_the_referral(districts, reques
 def test_the_other_partys_refusal_is_told_in_writing(districts, request_, staff, login):
     case = request_()
     cases.transition(actor=staff["city_staff"], case=case, name="party_refused", reason="企业表示只接受仲裁")
-    text = _text(login("city_staff").get(f"/desk/legal/mediations/{case.number}/notice.pdf").content)
+    text = _text(login("city_staff").get(f"/desk/legal/documents/{case.number}/notice.pdf").content)
     assert "对方当事人不同意调解告知书" in text and "企业表示只接受仲裁" in text
-    assert login("city_staff").get(f"/desk/legal/mediations/{case.number}/agreement.pdf").status_code == 404
+    assert login("city_staff").get(f"/desk/legal/documents/{case.number}/agreement.pdf").status_code == 404
 
 
 def test_ten_or_more_workers_name_three_to_five_representatives(districts, request_):
@@ -151,4 +151,4 @@ def test_a_town_and_a_lawyer_do_not_reach_the_centres_cases(districts, request_,
     for who in ("qingyang_staff", "lawyer1"):
         client = login(who)
         assert client.get(f"/desk/cases/{case.number}/").status_code == 404
-        assert client.get(f"/desk/legal/mediations/{case.number}/notice.pdf").status_code == 404
+        assert client.get(f"/desk/legal/documents/{case.number}/notice.pdf").status_code == 404

@@ -6,7 +6,7 @@ app_name = "legal_m"
 
 urlpatterns = [
     path("duty/", m_views.duty, name="duty"),
-    path("mediations/<str:number>/<str:which>.pdf", m_views.mediation_document, name="mediation_document"),
+    path("documents/<str:number>/<str:which>.pdf", m_views.document, name="document"),
     path("consultations/<str:number>/follow-up/", m_views.follow_up, name="follow_up"),
     path("consultations/<str:number>/convert/", m_views.convert, name="convert"),
 ]

@@ -53,6 +53,6 @@ def duty(request):
 
 
 @login_required(login_url=LOGIN)
-def mediation_document(request, number: str, which: str):
+def document(request, number: str, which: str):
     """The worker's own agreement or notice in writing."""
     return views.document(request, _mine(request, number), which)

@@ -150,6 +150,7 @@ def payment_paid(*, actor, payment: AgreementPayment, paid_on) -> AgreementPayme
 # --- documents in writing --------------------------------------------------------------------------------
 
 NOTICE_KINDS = {
+    "aid_refused": "不予法律援助决定书",
     "not_accepted": "不予受理通知书",
     PARTY_REFUSED: "对方当事人不同意调解告知书",
     MEDIATION_FAILED: "调解终止告知书",
@@ -157,6 +158,8 @@ NOTICE_KINDS = {
 
 
 def notice_kind(case: Case) -> str:
+    if case.item.code == "legal_aid":
+        return case.state if case.state == "aid_refused" else ""
     return case.state if case.state in NOTICE_KINDS else ""
 
 
@@ -179,13 +182,15 @@ def agreement_pdf(*, actor, case: Case) -> bytes:
 
 
 def notice_pdf(*, actor, case: Case) -> bytes:
-    """The notice in writing of a refusal, of the other party's refusal, or of mediation ended without an
-    agreement (which refers the parties to arbitration)."""
+    """The notice in writing of a refusal (of legal aid, of a mediation request), of the other party's
+    refusal to mediate, or of mediation ended without an agreement (which refers the parties to
+    arbitration)."""
     kind = notice_kind(case)
     if not kind:
         raise ValidationError("该案件没有需要出具的书面告知书。")
     accepted = timezone.localdate(case.accepted_at) if case.accepted_at else None
-    closed = timezone.localdate(case.closed_at) if case.closed_at else timezone.localdate()
+    ended = case.closed_at or case.decided_at
+    closed = timezone.localdate(ended) if ended else timezone.localdate()
     data = pdf.render_pdf("legal/pdf_notice.html", {
         "case": case, "kind": kind, "title": NOTICE_KINDS[kind], "accepted_on": accepted, "closed_on": closed,
         "past_15_days": bool(accepted and (closed - accepted).days > 15),

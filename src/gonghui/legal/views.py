@@ -25,8 +25,11 @@ from .models import Outcome, RewardLine, StageKind
 def case_section(case, user, surface: str) -> dict:
     stages = selectors.stages(case)
     lawyer = surface == "desk" and case.state == REPRESENTED and cases.staff_may(user, case, PERM_REPRESENT)
+    from . import mediation
+
     return {
         "template": f"legal/_{surface}_section.html", "clients": selectors.clients(case), "stages": stages,
+        "notice": mediation.NOTICE_KINDS.get(mediation.notice_kind(case), ""),
         "totals": selectors.totals(case), "assignment": cases.active_assignment(case),
         "can_record": lawyer, "can_conclude": lawyer and bool(stages),
         "can_add_client": surface == "desk" and not case.is_closed and case.state != "draft"
@@ -269,7 +272,7 @@ def document(request, case, which: str):
 
 
 @login_required
-def mediation_document(request, number: str, which: str):
+def case_document(request, number: str, which: str):
     return document(request, _case(request, number), which)
 
 
