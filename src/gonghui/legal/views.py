@@ -1,13 +1,18 @@
-"""Pages of legal services: the legal-aid case's section of the case page (clients, the lawyer's stages,
-the conclusion, the reward), its posted actions, and the rewards list. Thin: parse, call a service,
-render."""
+"""Pages of legal services on /desk/ (and the case page's sections on both surfaces): legal aid's clients,
+stages, conclusion and reward; a consultation's thread and its conversion; a mediation's agreement,
+payments and documents in writing; the lawyers' duty roster and rewards; the figures on /dash/. Thin:
+parse, call a service, render."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,18 +20,18 @@ from django.views.decorators.http import require_POST
 
 from gonghui.cases import selectors as case_selectors
 from gonghui.cases import services as cases
+from gonghui.orgs.selectors import centre_list
 from gonghui.web.actions import perform
+from gonghui.web.downloads import inline_file
 
-from . import selectors, services
-from .handler import ANSWERED, ASKED, PERM_REPRESENT, REPRESENTED
-from .models import Outcome, RewardLine, StageKind
+from . import figures, mediation, selectors, services
+from .handler import AGREED, ANSWERED, ASKED, MEDIATING, PERM_REPRESENT, REPRESENTED
+from .models import MediationAgreement, Outcome, RewardLine, StageKind
 
 
 def case_section(case, user, surface: str) -> dict:
     stages = selectors.stages(case)
     lawyer = surface == "desk" and case.state == REPRESENTED and cases.staff_may(user, case, PERM_REPRESENT)
-    from . import mediation
-
     return {
         "template": f"legal/_{surface}_section.html", "clients": selectors.clients(case), "stages": stages,
         "notice": mediation.NOTICE_KINDS.get(mediation.notice_kind(case), ""),
@@ -138,12 +143,6 @@ def consult_convert(request, number: str):
 def duty(request):
     """The lawyers' duty half-days at the centres of the user's subtree: planned ahead (a festival's roster in
     one go), recorded after."""
-    import datetime as dt
-
-    from django.contrib.auth import get_user_model
-
-    from gonghui.orgs.selectors import centre_list
-
     if not request.user.has_perm("cases.handle_case"):
         raise PermissionDenied("您没有安排律师值班的权限。")
     today = timezone.localdate()
@@ -178,8 +177,6 @@ def duty(request):
 
 
 def _date_param(request, key):
-    import datetime as dt
-
     try:
         return dt.date.fromisoformat(request.GET.get(key, ""))
     except ValueError:
@@ -207,10 +204,6 @@ def duty_cancel(request, pk: int):
 # --- mediation --------------------------------------------------------------------------------------------
 
 def mediation_section(case, user, surface: str) -> dict:
-    from . import mediation
-    from .handler import AGREED, MEDIATING
-    from .models import MediationAgreement
-
     staff = surface == "desk" and cases.staff_may(user, case, mediation.PERM_MEDIATE)
     return {
         "template": f"legal/_{surface}_mediation.html",
@@ -226,8 +219,6 @@ def mediation_section(case, user, surface: str) -> dict:
 @login_required
 @require_POST
 def mediation_agree(request, number: str):
-    from . import mediation
-
     case = _case(request, number)
     post = request.POST
     return perform(request, lambda: mediation.agree(
@@ -239,10 +230,6 @@ def mediation_agree(request, number: str):
 @login_required
 @require_POST
 def mediation_paid(request, number: str, pk: int):
-    from django.http import Http404
-
-    from . import mediation
-
     case = _case(request, number)
     payment = case.agreement_payments.filter(pk=pk).first()
     if payment is None:
@@ -254,12 +241,6 @@ def mediation_paid(request, number: str, pk: int):
 
 def document(request, case, which: str):
     """The agreement or the notice in writing, as an A4 PDF (shown in the browser to print)."""
-    from django.http import Http404
-
-    from gonghui.web.downloads import inline_file
-
-    from . import mediation
-
     if which not in ("agreement", "notice"):
         raise Http404("没有这种文书")
     make = mediation.agreement_pdf if which == "agreement" else mediation.notice_pdf
@@ -280,8 +261,6 @@ def case_document(request, number: str, which: str):
 
 @login_required
 def figures_page(request):
-    from . import figures
-
     if not request.user.has_perm("cases.view_case"):
         raise PermissionDenied("您没有查看统计的权限。")
     this_year = timezone.localdate().year
