@@ -262,6 +262,10 @@ def test_every_url_has_an_access_rule():
 
 @pytest.fixture
 def world(staff, city):
+    return build_world(staff, city)
+
+
+def build_world(staff, city):
     """One object of each kind in 梅岭街道 (written through the importer), owned by 梅岭's staff."""
     import importlib
     import random

@@ -39,6 +39,15 @@ def requires_second_factor(user) -> bool:
     return RoleAssignment.objects.filter(user=user, role__requires_2fa=True).exists()
 
 
+def session_satisfied(user) -> bool:
+    """Whether a signed-in session may see business data: a user with an authenticator has proved it in this
+    session; a user whose role requires one has enrolled (and then proved it). The one rule for every way
+    in with a session: pages, htmx fragments, downloads and the API (web.api_auth)."""
+    if has_device(user):
+        return user.is_verified()
+    return not requires_second_factor(user)
+
+
 def has_device(user) -> bool:
     return user.is_authenticated and user_has_device(user, confirmed=True)
 
@@ -115,6 +124,8 @@ def require_recent(request, what: str, *, context=None) -> None:
 class SecondFactorMiddleware:
     """After the password: prove the second factor, or enrol first when the role requires one."""
 
+    # /api/ answers for itself (web.api_auth: the session's same rule, as a 403 in JSON; a bearer token is a
+    # credential of its own, issued by the system administrator)
     allowed = ("/desk/2fa/", "/desk/logout/", "/m/", "/static/", "/healthz", "/api/", "/desk/password/",
                "/favicon.ico", "/robots.txt")
 
@@ -125,10 +136,9 @@ class SecondFactorMiddleware:
         user = getattr(request, "user", None)
         if (user is not None and user.is_authenticated and not request.path.startswith(self.allowed)
                 and not getattr(request, "api_token", None)):
-            if has_device(user):
-                if not user.is_verified():
+            if not session_satisfied(user):
+                if has_device(user):
                     return _refuse(request) or redirect(f"/desk/2fa/verify/?next={request.path}")
-            elif requires_second_factor(user):
                 return _refuse(request) or redirect("/desk/2fa/setup/")
         return self.get_response(request)
 

@@ -10,18 +10,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
-from ninja.security import django_auth
 
 from gonghui.core import surfaces
 from gonghui.core.errors import Conflict
 from gonghui.web.actions import joined
-from gonghui.web.api_auth import BearerToken
+from gonghui.web.api_auth import BearerToken, SessionWithSecondFactor
 
 api = NinjaAPI(
     title="工会服务数据平台开放接口",
     version="1.0",
     description="晋江市总工会职工服务数据平台 · 开放平台。所有列表按调用者的组织范围过滤，个人证件号码脱敏。",
-    auth=[BearerToken(), django_auth],
+    auth=[BearerToken(), SessionWithSecondFactor()],
     urls_namespace="api-v1",
     docs_url="/docs",
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from ninja.errors import HttpError
-from ninja.security import HttpBearer
+from ninja.security import HttpBearer, SessionAuth
 
 from gonghui.accounts import tokens
 from gonghui.accounts.models import ApiToken
@@ -22,6 +22,22 @@ class BearerToken(HttpBearer):
         request.user = row.user
         request.api_token = row
         return row.user
+
+
+class SessionWithSecondFactor(SessionAuth):
+    """The browser's session, bound by the rule the pages are: signed in with the password only, a user who
+    has an authenticator (or whose role requires one: the administrators, finance) reads nothing until the
+    second factor is passed on the workbench."""
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        if user is None:
+            return None
+        from gonghui.accounts import second_factor
+
+        if not second_factor.session_satisfied(user):
+            raise HttpError(403, "请先在工作台完成双因素认证。")
+        return user
 
 
 def require_scope(request, scope: str) -> None:
