@@ -15,6 +15,7 @@ Environment variables (all optional for the demo):
                         ``<project root>/data``.
 - ``MEDIA_ROOT``        uploaded files; default ``<data dir>/media``.
 - ``GONGHUI_ATTACHMENT_MAX_MB`` the largest attachment accepted (default 10).
+- ``GONGHUI_ATTACHMENT_MAX_PIXELS`` the most pixels an uploaded image may have (default 60 million).
 - ``GONGHUI_S3_BUCKET``  keep attachments in S3-compatible object storage (``pip install .[s3]``; also
                         ``GONGHUI_S3_ENDPOINT``, ``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``); default a folder.
 - ``STATIC_ROOT``       where ``collectstatic`` writes; default ``<project root>/staticfiles``.
@@ -311,6 +312,9 @@ PAYMENT_ONE_PERSON_MAY_GATHER_AND_APPROVE = os.environ.get(
 # Example figure: Fujian's first-band monthly minimum wage (2,030 yuan, 2022); the federation sets its own.
 LEGAL_AID_INCOME_LIMIT = os.environ.get("GONGHUI_LEGAL_AID_INCOME_LIMIT", "2030")
 ATTACHMENT_MAX_BYTES = int(float(os.environ.get("GONGHUI_ATTACHMENT_MAX_MB", "10")) * 1024 * 1024)
+# An image's pixels are checked from its header before it is decoded (a decompression bomb is refused):
+# 60 million is generous for phones (a 48-megapixel photo is 8064 × 6048).
+ATTACHMENT_MAX_PIXELS = int(os.environ.get("GONGHUI_ATTACHMENT_MAX_PIXELS", "60000000"))
 
 # Outside production whitenoise serves straight from the apps' static folders, so the demo and the tests
 # need no collectstatic step; production serves the hashed, compressed files collectstatic wrote.

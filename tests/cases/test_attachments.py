@@ -119,3 +119,41 @@ def test_a_truncated_image_is_refused_even_after_a_pdf_form_was_rendered(draft, 
                                     data=jpeg()[:2000])
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG that claims ``width`` × ``height`` pixels in a few dozen bytes (a decompression bomb's header)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(
+        b"IEND", b"")
+
+
+def test_an_image_of_too_many_pixels_is_refused_before_it_is_decoded(draft, worker_user):
+    """Issue 23, finding 3: 13,000 × 13,000 pixels in a small file is refused from its header."""
+    with pytest.raises(ValidationError, match="像素过大（13000×13000）"):
+        services.attachment_add(actor=worker_user("王芳"), case=draft, material="id_card", name="bomb.png",
+                                data=_png_header(13000, 13000))
+    assert not Attachment.objects.exists()
+
+
+def test_the_stored_name_is_generated_and_the_shown_name_is_cleaned(draft, worker_user):
+    """Issue 23, finding 8: the client's name is metadata only, without folders, with the real extension."""
+    row = services.attachment_add(actor=worker_user("王芳"), case=draft, material="id_card",
+                                  name="../../etc/shell.php", data=png())
+    assert row.name == "shell.png"
+    assert "shell" not in row.stored and row.stored.startswith(f"{draft.number}/") and row.stored.endswith(".bin")
+    other = services.attachment_add(actor=worker_user("王芳"), case=draft, material="id_card", name="\x00\n.jpg",
+                                    data=png())
+    assert other.name == "申请人身份证（正反面）.png"  # the material's name when nothing of the name is left
+
+
+def test_an_image_beyond_pillows_own_limit_is_refused_too(draft, worker_user):
+    with pytest.raises(ValidationError, match="像素过大"):
+        services.attachment_add(actor=worker_user("王芳"), case=draft, material="id_card", name="bomb.png",
+                                data=_png_header(20000, 20000))

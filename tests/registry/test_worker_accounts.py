@@ -276,3 +276,26 @@ def test_a_name_asked_in_a_correction_is_checked_as_a_name(registry, staff):
         consents.correction_ask(user=user, field="name", value="王小明<b>")
     row = consents.correction_ask(user=user, field="name", value="阿依古丽•买买提")
     assert CorrectionRequest.objects.get(pk=row.pk).requested_value == "阿依古丽·买买提"
+
+
+def test_registration_does_not_tell_who_is_registered_and_is_throttled(registry):
+    """Issue 23, finding 4: the page answers the same for a registered number (whose owner gets a text
+    saying so) and a new one (which gets a code); a script trying numbers is stopped per number and per
+    address."""
+    register(Client(), "13912340011")
+    known = Client().post("/m/register/", {"phone": "13912340011", "step": "send"}).content.decode()
+    new = Client().post("/m/register/", {"phone": "13912340012", "step": "send"}).content.decode()
+    strip = re.compile(r"139123400\d\d|csrfmiddlewaretoken\" value=\"[^\"]+\"|CSRFToken\": \"[^\"]+\"")
+    assert strip.sub("", known) == strip.sub("", new) and "已注册" not in known
+    texts = [text for to, text in ConsoleSmsBackend.outbox if to == "13912340011"]
+    assert "该手机号已注册" in texts[-1] and "验证码是" not in texts[-1]
+    # trying the registered number's "code" fails as any wrong code does
+    tried = Client().post("/m/register/", {"phone": "13912340011", "step": "register", "code": "123456",
+                                           "password": PASSWORD, "password2": PASSWORD}).content.decode()
+    assert "验证码已失效，请重新获取" in tried
+    # one address trying many numbers is stopped after 20 texts within the hour
+    prober = Client(REMOTE_ADDR="203.0.113.9")
+    answers = [prober.post("/m/register/", {"phone": f"1371234{n:04d}", "step": "send"}).content.decode()
+               for n in range(21)]
+    assert "获取验证码过于频繁" not in answers[19] and "获取验证码过于频繁" in answers[20]
+    assert SmsCode.objects.filter(address="203.0.113.9").count() == 20

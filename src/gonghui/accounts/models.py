@@ -182,7 +182,8 @@ class SmsCode(models.Model):
     """A one-time code sent to a phone: 6 digits, valid 5 minutes, single use, void after 5 wrong tries."""
 
     phone = models.CharField(max_length=11, db_index=True)
-    purpose = models.CharField(max_length=16)  # register / reset
+    purpose = models.CharField(max_length=16)  # register / reset / notice (a text without a code)
+    address = models.GenericIPAddressField(null=True, blank=True, db_index=True)  # who asked for it
     code_hash = models.CharField(max_length=128)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     expires_at = models.DateTimeField()

@@ -16,19 +16,43 @@ from .models import SmsCode
 VALID_MINUTES = 5
 MAX_WRONG = 5
 MAX_PER_HOUR = 5
+MAX_PER_ADDRESS_HOUR = 20  # texts asked for from one address (a script trying numbers)
 PURPOSES = {"register": "注册", "reset": "找回密码"}
+
+
+def _throttle(phone: str, request) -> str | None:
+    """Refuse a sixth text to one number, or a 21st from one address, within the hour."""
+    from gonghui.core.audit import client_ip
+
+    since = timezone.now() - timezone.timedelta(hours=1)
+    if SmsCode.objects.filter(phone=phone, created_at__gte=since).count() >= MAX_PER_HOUR:
+        raise ValidationError("该手机号一小时内获取验证码次数过多，请稍后再试。")
+    address = client_ip(request) if request is not None else None
+    if address and SmsCode.objects.filter(address=address, created_at__gte=since).count() >= MAX_PER_ADDRESS_HOUR:
+        raise ValidationError("获取验证码过于频繁，请稍后再试。")
+    return address
+
+
+def notice_send(*, phone: str, text: str, request=None) -> None:
+    """A text without a code (the registration page's answer for a number already registered), counted
+    against the same limits as a code so that the page answers the same way either way."""
+    address = _throttle(phone, request)
+    with transaction.atomic():
+        SmsCode.objects.create(phone=phone, purpose="notice", code_hash="", address=address,
+                               expires_at=timezone.now(), used_at=timezone.now())
+        audit.record(actor=None, action="auth.sms_notice", request=request, object_type="phone",
+                     object_id=sms.describe(phone), summary=f"发送提醒短信至{sms.describe(phone)}")
+    sms.send(phone, text)
 
 
 def code_send(*, phone: str, purpose: str, request=None) -> None:
     if purpose not in PURPOSES:
         raise ValueError(purpose)
-    since = timezone.now() - timezone.timedelta(hours=1)
-    if SmsCode.objects.filter(phone=phone, created_at__gte=since).count() >= MAX_PER_HOUR:
-        raise ValidationError("该手机号一小时内获取验证码次数过多，请稍后再试。")
+    address = _throttle(phone, request)
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():
         SmsCode.objects.filter(phone=phone, purpose=purpose, used_at__isnull=True).update(used_at=timezone.now())
-        SmsCode.objects.create(phone=phone, purpose=purpose, code_hash=make_password(code),
+        SmsCode.objects.create(phone=phone, purpose=purpose, code_hash=make_password(code), address=address,
                                expires_at=timezone.now() + timezone.timedelta(minutes=VALID_MINUTES))
         audit.record(actor=None, action="auth.sms_code", request=request, object_type="phone",
                      object_id=sms.describe(phone), summary=f"发送{PURPOSES[purpose]}验证码至{sms.describe(phone)}")

@@ -309,6 +309,18 @@ def _storage():
     return storages["attachments"]
 
 
+def display_name(name: str, label: str, extension: str) -> str:
+    """The name an attachment is shown and downloaded under: the client's name without any folder or control
+    character, with the extension of what the file really is (``shell.php`` that is a JPEG shows as
+    ``shell.jpg``). The stored file always has a generated name."""
+    import os
+    import unicodedata
+
+    base = os.path.basename(str(name or "").replace("\\", "/"))
+    stem = "".join(ch for ch in os.path.splitext(base)[0] if unicodedata.category(ch)[0] != "C").strip(" .")
+    return f"{(stem or label)[:100]}.{extension}"
+
+
 def attachment_add(*, actor, case: Case, material: str, name: str, data: bytes) -> Attachment:
     """Keep a photo or scan of one material: checked by content, stored encrypted, a preview for images.
     The applicant adds while the case is a draft or returned; intake staff scan until it closes."""
@@ -335,7 +347,7 @@ def attachment_add(*, actor, case: Case, material: str, name: str, data: bytes) 
                                       ContentFile(pii.encrypt_bytes(uploads.preview(data), field="attachment")))
         with transaction.atomic():
             row = Attachment.objects.create(
-                case=case, material=material, name=(name or f"{label}.{info.extension}")[:120], kind=info.kind,
+                case=case, material=material, name=display_name(name, label, info.extension), kind=info.kind,
                 content_type=info.content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
                 pages=info.pages, stored=stored, preview=preview, uploaded_by=actor, by_staff=staff)
             fix_list = _mark_fixed(case.fix_list, "material", [material])

@@ -12,6 +12,7 @@ Storage is the caller's business (cases.attachments encrypts and stores through 
 from __future__ import annotations
 
 import io
+import warnings
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -96,6 +97,10 @@ def _inspect_pdf(data: bytes, label: str) -> Inspected:
     return Inspected("pdf", "application/pdf", "pdf", pages=pages)
 
 
+def max_pixels() -> int:
+    return settings.ATTACHMENT_MAX_PIXELS
+
+
 def _inspect_image(data: bytes, kind: str, label: str) -> Inspected:
     from PIL import Image, ImageFile, UnidentifiedImageError
 
@@ -105,12 +110,25 @@ def _inspect_image(data: bytes, kind: str, label: str) -> Inspected:
     if kind == "heic":
         _register_heif()
     try:
+        # the size is in the header: a small file that claims a huge image (a decompression bomb: 480 KB of
+        # PNG for 13,000 × 13,000 pixels took 9 s and 1.3 GB to decode) is refused before anything is decoded
+        with warnings.catch_warnings():  # Pillow's own warning comes at 89 million pixels; ours is the limit
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+        if width * height > max_pixels():
+            raise ValidationError(f"{label}的像素过大（{width}×{height}），请用手机正常拍照或压缩后上传。",
+                                  code="too_many_pixels")
         with Image.open(io.BytesIO(data)) as image:
             image.verify()  # decodes the structure; a truncated or forged file fails here
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size
             image.load()
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+    except ValidationError:
+        raise
+    except Image.DecompressionBombError as exc:  # beyond Pillow's hard limit: refused before the size is read
+        raise ValidationError(f"{label}的像素过大，请用手机正常拍照或压缩后上传。", code="too_many_pixels") from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         raise ValidationError(f"{label}已损坏或不是完整的图片，请重新拍照。", code="corrupt") from exc
     types = {"jpeg": ("image/jpeg", "jpg"), "png": ("image/png", "png"), "heic": ("image/heic", "heic")}
     content_type, extension = types[kind]

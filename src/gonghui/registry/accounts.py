@@ -30,21 +30,28 @@ def clean_phone(raw: str) -> str:
 
 
 def send_register_code(*, phone: str, request=None) -> str:
+    """The page answers the same whether or not the number is registered (no one learns who has an account
+    by trying numbers): a new number gets a code; a registered one a text saying it is registered and how to
+    reset the password — only its owner reads that."""
     phone = clean_phone(phone)
     if get_user_model().objects.filter(username=phone).exists():
-        raise ValidationError({"phone": "该手机号已注册，请直接登录或找回密码。"})
-    sms_codes.code_send(phone=phone, purpose="register", request=request)
+        sms_codes.notice_send(phone=phone, request=request,
+                              text="【工会服务平台】该手机号已注册。如忘记密码，请在登录页点击“忘记密码”通过短信重置。"
+                                   "如非本人操作，请忽略。")
+    else:
+        sms_codes.code_send(phone=phone, purpose="register", request=request)
     return phone
 
 
 def register(*, phone: str, code: str, password: str, request=None):
-    """Create the worker's sign-in (username = phone) once the SMS code proves the phone."""
+    """Create the worker's sign-in (username = phone) once the SMS code proves the phone. A registered
+    number never got a code, so it fails as a wrong code does."""
     phone = clean_phone(phone)
     User = get_user_model()
-    if User.objects.filter(username=phone).exists():
-        raise ValidationError({"phone": "该手机号已注册，请直接登录或找回密码。"})
     validate_password(password, user=User(username=phone))
     sms_codes.code_check(phone=phone, purpose="register", code=code)
+    if User.objects.filter(username=phone).exists():  # registered meanwhile, by the same phone's owner
+        raise ValidationError("验证码已失效，请重新获取。")
     with transaction.atomic():
         user = User(username=phone, must_change_password=False)
         user.set_password(password)
