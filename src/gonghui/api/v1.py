@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaError
 
 from gonghui.core import surfaces
 from gonghui.core.errors import Conflict
@@ -54,6 +55,19 @@ def http_error(request, exc):
     codes = {403: "forbidden", 404: "not_found", 409: "conflict", 422: "invalid", 429: "rate_limited"}
     return api.create_response(request, {"detail": str(exc), "code": codes.get(exc.status_code, "error")},
                                status=exc.status_code)
+
+
+@api.exception_handler(SchemaError)
+def schema_invalid(request, exc):
+    """A parameter or body the schema refuses (a page number below 1, a field of the wrong type): the same
+    JSON shape as every other error, each problem named by where it is."""
+    fields: dict[str, list[str]] = {}
+    for error in exc.errors:
+        where = ".".join(str(part) for part in error.get("loc", ()) if part not in ("query", "body", "path"))
+        fields.setdefault(where or "__all__", []).append(error.get("msg", "invalid"))
+    detail = "；".join(f"{where}：{', '.join(msgs)}" for where, msgs in fields.items())
+    return api.create_response(request, {"detail": f"参数不正确（{detail}）。", "code": "invalid", "fields": fields},
+                               status=422)
 
 
 @api.exception_handler(AuthenticationError)

@@ -111,7 +111,9 @@ def queue(*, user, item: str = "", state: str = OPEN, urgency: str = "", town: s
     if urgency.isdigit() and int(urgency) in Urgency.values:
         cases = cases.filter(urgency=int(urgency))
     if town.isdigit():
-        org = Org.objects.filter(pk=int(town)).only("path").first()
+        from gonghui.core.numbers import as_id
+
+        org = Org.objects.filter(pk=as_id(town) or 0).only("path").first()
         cases = cases.within(org.path) if org else cases.none()
     if mine:
         cases = cases.filter(assigned_to=user)

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from gonghui.core.numbers import as_id
 from gonghui.orgs.models import Org
 from gonghui.orgs.scoping import in_scope
 from gonghui.orgs.selectors import towns_for
@@ -105,7 +106,7 @@ def intake(request):
     if not request.user.has_perm("cases.file_on_behalf"):
         raise PermissionDenied("您没有代办申请的权限。")
     worker_id = request.GET.get("worker") or request.POST.get("worker") or ""
-    worker = worker_get(user=request.user, pk=int(worker_id)) if worker_id.isdigit() else None
+    worker = worker_get(user=request.user, pk=as_id(worker_id)) if as_id(worker_id) else None
     code = request.GET.get("item") or request.POST.get("item") or ""
     item = selectors.item_get(code) if code else None
     errors: dict = {}
@@ -202,11 +203,11 @@ def step(request, number: str, name: str):
                  for value in request.POST.getlist("fix") if ":" in value]
         fix = {"items": items, "note": request.POST.get("fix_note", "")}
     assignee = partner = None
-    if step is not None and step.needs_assignee and request.POST.get("assignee", "").isdigit():
-        assignee = get_user_model().objects.filter(pk=int(request.POST["assignee"])).first()
-    if step is not None and step.needs_partner and request.POST.get("partner", "").isdigit():
+    if step is not None and step.needs_assignee and as_id(request.POST.get("assignee")):
+        assignee = get_user_model().objects.filter(pk=as_id(request.POST["assignee"])).first()
+    if step is not None and step.needs_partner and as_id(request.POST.get("partner")):
         partner = (get_user_model().objects.select_related("partner__org")
-                   .filter(pk=int(request.POST["partner"])).first())
+                   .filter(pk=as_id(request.POST["partner"])).first())
     return perform(request, lambda: services.transition(
         actor=request.user, case=case, name=name, reason=request.POST.get("reason", ""), fix=fix,
         amount=request.POST.get("amount"), assignee=assignee, partner=partner, data=request.POST),
@@ -237,7 +238,7 @@ def note(request, number: str):
 @require_POST
 def assign(request, number: str):
     user_id = request.POST.get("assignee", "")
-    assignee = get_user_model().objects.filter(pk=int(user_id)).first() if user_id.isdigit() else None
+    assignee = get_user_model().objects.filter(pk=as_id(user_id)).first() if as_id(user_id) else None
     return _act(request, number, lambda case: services.assign(
         actor=request.user, case=case, assignee=assignee), success="已分派。")
 

@@ -46,4 +46,9 @@ class IncidentMiddleware:
         request.incident_id = incident
         # the path only: a query string may hold personal data
         log.error("incident %s: %s %s", incident, request.method, request.path, exc_info=exception)
+        if request.path.startswith("/api/"):  # the API answers in its JSON shape, a crash included
+            from django.http import JsonResponse
+
+            return JsonResponse({"detail": f"系统错误，请稍后再试（事件编号 {incident}）。", "code": "error",
+                                 "incident": incident}, status=500, json_dumps_params={"ensure_ascii": False})
         return None

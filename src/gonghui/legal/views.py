@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from gonghui.cases import selectors as case_selectors
 from gonghui.cases import services as cases
+from gonghui.core.numbers import as_id
 from gonghui.orgs.selectors import centre_list
 from gonghui.web.actions import perform
 from gonghui.web.downloads import inline_file
@@ -148,9 +149,9 @@ def duty(request):
     today = timezone.localdate()
     if request.method == "POST":
         post = request.POST
-        centre = centre_list(user=request.user).filter(pk=post.get("centre") or 0).first()
+        centre = centre_list(user=request.user).filter(pk=as_id(post.get("centre")) or 0).first()
         lawyer = get_user_model().objects.select_related("partner__org").filter(
-            pk=post.get("lawyer") if (post.get("lawyer") or "").isdigit() else 0).first()
+            pk=as_id(post.get("lawyer")) or 0).first()
         done = []
 
         def plan():

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from gonghui.accounts import second_factor
-from gonghui.core.numbers import money
+from gonghui.core.numbers import as_id, money
 from gonghui.orgs.selectors import towns_for
 from gonghui.web.actions import flash, step_up
 from gonghui.web.downloads import download
@@ -54,7 +54,7 @@ def batches(request):
     filters = _filters(request, source)
     if request.method == "POST":
         try:
-            chosen = {int(pk) for pk in request.POST.getlist("rows") if pk.isdigit()}
+            chosen = {as_id(pk) for pk in request.POST.getlist("rows")} - {None}
             if not chosen:
                 raise ValidationError("请勾选要支付的记录。")
             rows = source.call("rows", request.user).filter(pk__in=chosen)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -18,8 +18,8 @@ router = Router(tags=["registry"])
 
 class Pages(PageNumberPagination):
     class Input(Schema):
-        page: int = 1
-        page_size: int = 50
+        page: int = Field(1, ge=1, le=1_000_000, description="页码，从1开始")
+        page_size: int = Field(50, ge=1, le=200, description="每页条数，最多200")
 
     def paginate_queryset(self, queryset, pagination: Input, **params):
         pagination.page_size = max(1, min(pagination.page_size, 200))

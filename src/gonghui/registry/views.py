@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from gonghui.accounts import second_factor
 from gonghui.core import pii
+from gonghui.core.numbers import as_id
 from gonghui.orgs.models import OrgKind
 from gonghui.orgs.selectors import home_org, org_children
 from gonghui.web import downloads
@@ -58,7 +59,7 @@ def _worker_filters(request) -> dict:
     q = request.session.get("worker_searches", {}).get(token, "") if token else request.GET.get("q", "")
     return {
         "q": q.strip()[:40],
-        "enterprise_id": int(enterprise) if enterprise.isdigit() else None,
+        "enterprise_id": as_id(enterprise),
         "tag": request.GET.get("tag", "")[:40] or None,
     }
 
@@ -134,7 +135,7 @@ def worker_reveal(request, pk: int, what: str):
 def enterprise_list(request):
     town = request.GET.get("town", "")
     q = request.GET.get("q", "").strip()[:60]
-    enterprises = selectors.enterprise_list(user=request.user, q=q, town_id=int(town) if town.isdigit() else None)
+    enterprises = selectors.enterprise_list(user=request.user, q=q, town_id=as_id(town))
     page = Paginator(enterprises, PAGE_SIZE).get_page(request.GET.get("page"))
     towns = []
     home = home_org(user=request.user)

@@ -1,0 +1,50 @@
+"""Bad numbers in lists and addresses give a clear answer, never a 500 (issue 23, finding 5): a page below
+1 or far beyond the last, an id beyond 2^63 (which SQLite cannot even compare), on the API (in its JSON
+error shape) and on the workbench."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize("url", [
+    "/api/v1/cases?page=0", "/api/v1/cases?page=-1", "/api/v1/workers?page=0", "/api/v1/enterprises?page=-5",
+    "/api/v1/cases?page_size=0", "/api/v1/cases?page=abc",
+])
+def test_the_api_refuses_a_bad_page_in_its_json_shape(url, login, city):
+    response = login("city_staff").get(url)
+    assert response.status_code == 422 and response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert body["code"] == "invalid" and body["detail"].startswith("参数不正确") and body["fields"]
+
+
+@pytest.mark.parametrize("url", [
+    "/api/v1/cases?page=99999999999", f"/api/v1/workers/{HUGE}", "/api/v1/workers/9223372036854775808",
+    f"/api/v1/cases?town_id={HUGE}", f"/desk/workers/?page={HUGE}", "/desk/workers/?page=0",
+    "/desk/workers/export.xlsx?page=-1", f"/desk/workers/?org={HUGE}", f"/desk/workers/?enterprise={HUGE}",
+    "/desk/cases/?page=0", f"/desk/cases/?town={HUGE}", f"/desk/workers/{HUGE}/", f"/desk/enterprises/?town={HUGE}",
+    f"/desk/cases/new/?worker={HUGE}&item=ticket_home", f"/desk/payments/?town={HUGE}",
+])
+def test_no_500_for_numbers_out_of_range(url, login, city, people):
+    response = login("city_staff").get(url)
+    assert response.status_code in (200, 302, 403, 404, 422), (url, response.status_code)
+    if url.startswith("/api/") and response.status_code != 200:
+        assert response.json()["code"] in ("not_found", "invalid")
+
+
+def test_a_crash_on_the_api_answers_in_json_with_an_incident_id(login, city, monkeypatch):
+    from gonghui.cases import selectors
+
+    def boom(**kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(selectors, "queue", boom)
+    client = login("city_staff")
+    client.raise_request_exception = False
+    response = client.get("/api/v1/cases")
+    assert response.status_code == 500 and response.json()["code"] == "error"
+    assert response.json()["incident"] in response.json()["detail"]
