@@ -95,3 +95,24 @@ def test_exports_neutralise_formulas():
     values = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
     assert values == [["'=HYPERLINK(\"http://x\",\"点我\")", "'+1"], ["'@SUM(A1)", "'-2"], ["'\tTAB", "正常"]]
     assert all(cell.data_type == "s" for row in sheet.iter_rows(min_row=2) for cell in row)
+
+
+def _corrupt(data: bytes, member: str) -> bytes:
+    """``data`` (an .xlsx) with one byte of ``member``'s compressed data changed: its CRC no longer matches."""
+    import io
+    import zipfile
+
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(member)
+    # the local header: 30 bytes, then the name and the extra field, then the data
+    name_len, extra_len = int.from_bytes(data[info.header_offset + 26:info.header_offset + 28], "little"), \
+        int.from_bytes(data[info.header_offset + 28:info.header_offset + 30], "little")
+    start = info.header_offset + 30 + name_len + extra_len + info.compress_size // 2
+    return data[:start] + bytes([data[start] ^ 0x55]) + data[start + 1:]
+
+
+def test_a_workbook_with_a_corrupt_entry_is_a_refused_file():
+    """Issue 23, finding 6: a CRC or size mismatch inside the workbook is refused with a reason."""
+    good = xlsx(WORKER_HEADER, [["张三", "350582199003071238", "13800001234", "x", "", "", "", ""]] * 50)
+    bad = _corrupt(good, "xl/worksheets/sheet1.xml")
+    with pytest.raises(FileRefused, match="文件已损坏"):
+        read_table(bad, "职工.xlsx")

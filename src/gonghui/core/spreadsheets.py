@@ -23,6 +23,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -45,6 +46,9 @@ class Table:
     header: list[str]
     rows: Iterator[tuple[int, list]]  # (row number as the user sees it, cells)
     total: int  # data rows (including blank ones)
+
+
+CORRUPT = "文件已损坏（压缩包内的数据校验不通过），请在Excel中重新保存后上传。"
 
 
 def _check_xlsx_container(data: bytes) -> None:
@@ -75,10 +79,21 @@ def _check_xlsx_container(data: bytes) -> None:
         raise FileRefused("文件包含宏(VBA)，为安全起见已拒绝。请另存为不含宏的 .xlsx 文件后再上传。")
     for member in members:
         if member.filename.endswith((".xml", ".rels")):
-            with archive.open(member) as fh:
-                head = fh.read(4096)
+            try:
+                with archive.open(member) as fh:
+                    head = fh.read(4096)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
+                raise FileRefused(CORRUPT) from None
             if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                 raise FileRefused("文件含有不安全的XML声明（疑似XML炸弹），已拒绝。")
+    # every member whole, its checksum and size as the archive states them (the sizes are bounded above):
+    # a corrupt entry is a refused file, not a traceback half-way through the rows
+    try:
+        broken = archive.testzip()
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
+        raise FileRefused(CORRUPT) from None
+    if broken is not None:
+        raise FileRefused(CORRUPT)
 
 
 def _read_xlsx(data: bytes) -> Table:
