@@ -14,6 +14,10 @@ Environment variables (all optional for the demo):
 - ``GONGHUI_DATA_DIR``  where the SQLite file, the demo secret key and uploaded files live; default
                         ``<project root>/data``.
 - ``MEDIA_ROOT``        uploaded files; default ``<data dir>/media``.
+- ``GONGHUI_AUDIT_KEY``  the audit chain's key (32 bytes, base64; required in production), kept apart from the
+                        database, its backups and ``GONGHUI_PII_KEY``; the demo makes ``data/audit_key``.
+- ``GONGHUI_AUDIT_ANCHORS`` the append-only file the audit chain's head is anchored in (default
+                        ``data/audit-anchors.log``; in production on storage the database's owner cannot rewrite).
 - ``GONGHUI_ATTACHMENT_MAX_MB`` the largest attachment accepted (default 10).
 - ``GONGHUI_ATTACHMENT_MAX_PIXELS`` the most pixels an uploaded image may have (default 60 million).
 - ``GONGHUI_S3_BUCKET``  keep attachments in S3-compatible object storage (``pip install .[s3]``; also

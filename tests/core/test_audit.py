@@ -188,3 +188,73 @@ def test_rows_written_before_the_chain_existed_are_chained_by_the_migration(tran
     audit.record(actor=None, action="new.action")
     result = audit.verify()
     assert result.ok and result.checked == 4, result.problems
+
+
+# --- issue 23, finding 2: truncation, anchors, a key of its own ----------------------------------------------
+
+def test_deleting_the_newest_rows_is_found_by_the_anchor(db):
+    rows = write(6)
+    assert audit.verify().ok  # and anchors the head: seq 6
+    assert audit.latest_anchor()["seq"] == rows[-1].seq
+    _tamper("DELETE FROM core_auditlog WHERE seq > %s", [rows[3].seq])
+    result = audit.verify()
+    assert result.problems == [f"seq 5–6: missing after the anchor of {audit.latest_anchor()['at']} "
+                               "(deleted or truncated?)"]
+
+
+def test_deleting_every_row_is_found_by_the_anchor(db):
+    write(3)
+    audit.anchor()
+    _tamper("DELETE FROM core_auditlog")
+    result = audit.verify()
+    assert result.checked == 0 and not result.ok and "missing after the anchor" in result.problems[0]
+
+
+def test_a_rewritten_and_rehashed_head_is_found_by_the_anchor(db):
+    """Whoever has the database and even the personal-data key re-hashes the last row under the old key:
+    the anchor outside the database and the key versions see it."""
+    rows = write(3)
+    audit.anchor()
+    head = AuditLog.objects.get(seq=rows[-1].seq)
+    head.summary, head.key_version = "改写", 1
+    head.hash = audit._digest(head)
+    _tamper("UPDATE core_auditlog SET summary = %s, key_version = 1, hash = %s WHERE seq = %s",
+            [head.summary, head.hash, head.seq])
+    problems = audit.verify().problems
+    assert f"seq {head.seq}: written with the retired key after the audit key (re-hashed?)" in problems
+    assert f"seq {head.seq}: differs from its anchor (rewritten?)" in problems
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_postgresql_refuses_truncate(db):
+    write(2)
+    with pytest.raises(DatabaseError, match="TRUNCATE refused"), transaction.atomic():
+        _raw("TRUNCATE core_auditlog")
+    assert AuditLog.objects.count() == 2
+
+
+def test_the_chain_has_a_key_of_its_own(db, monkeypatch, settings, tmp_path):
+    import base64
+
+    from gonghui.core import pii
+
+    write(1)
+    own, derived = audit._chain_key(2), audit._chain_key(1)
+    assert own != derived and len(own) == 32
+    assert own not in (pii._load_master_key(), pii._keys()[1])
+    audit._chain_key.cache_clear()
+    key = bytes(range(32))
+    monkeypatch.setenv("GONGHUI_AUDIT_KEY", base64.b64encode(key).decode())
+    try:
+        assert audit._chain_key(2) == key
+        assert not audit.verify(anchor_after=False).ok  # the rows were hashed under the other key
+    finally:
+        audit._chain_key.cache_clear()
+
+
+def test_the_anchor_is_written_to_its_file_and_log(db, caplog):
+    write(2)
+    with caplog.at_level("INFO", logger="gonghui.audit.anchor"):
+        entry = audit.anchor()
+    assert audit.anchors_path().read_text().strip().endswith("}") and entry["seq"] == 2
+    assert f"audit anchor seq=2 hash={entry['hash']}" in caplog.text

@@ -44,7 +44,7 @@ def test_sigterm_stops_the_server_and_its_workers(tmp_path):
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:  # noqa: S310
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
                     if response.status == 200:
                         break
             except OSError:

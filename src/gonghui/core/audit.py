@@ -5,9 +5,19 @@ row cannot be written the action fails with it (fail closed). Writers are serial
 chain's head: SQLite transactions here take the write lock at BEGIN (``transaction_mode=IMMEDIATE``);
 on PostgreSQL a transaction-level advisory lock is taken.
 
-The hash is HMAC-SHA256 under a key derived from the personal-data master key, over the canonical JSON
-of the row's content and the previous hash. A reader of a stolen backup cannot forge a consistent chain,
-and ``verify`` detects a deleted row (a gap in ``seq`` and a broken link) and an altered one (its hash).
+The hash is HMAC-SHA256 over the canonical JSON of the row's content and the previous hash, under the
+audit key: a key of its own (``GONGHUI_AUDIT_KEY``; the demo's ``data/audit_key``), kept apart from the
+database, its backups and the personal-data key — whoever can rewrite the table cannot re-hash it. Rows
+written before this key existed carry ``key_version`` 1 (a key derived from the personal-data key) and
+stay verifiable; after the first row of version 2 none of version 1 may follow.
+
+``verify`` detects a deleted row (a gap in ``seq`` and a broken link) and an altered one (its hash). The
+newest rows, or all of them, leave no gap behind: so the chain is *anchored* outside the database — each
+``anchor()`` (every verify, and the hourly job) appends the head's sequence and hash to an append-only
+file (``GONGHUI_AUDIT_ANCHORS``, default ``data/audit-anchors.log``; in production on storage the database's
+owner cannot rewrite: another machine, a WORM bucket) and to the log ``gonghui.audit.anchor`` (for an
+external syslog). ``verify`` compares the table with the latest anchor: rows missing after it, or a row
+rewritten at its sequence, are reported. On PostgreSQL TRUNCATE is refused by a statement trigger.
 """
 
 from __future__ import annotations
@@ -15,9 +25,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
+import os
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -25,17 +39,23 @@ from .models import AuditLog
 
 RETENTION_DAYS = 184  # six calendar months at least (网络安全法 / MLPS: logs kept >= 6 months)
 _ADVISORY_LOCK = 7_215_001
+KEY_VERSION = 2
+anchor_log = logging.getLogger("gonghui.audit.anchor")
 
 
 @cache
-def _chain_key() -> bytes:
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+def _chain_key(version: int = KEY_VERSION) -> bytes:
+    from .pii import load_key
 
-    from .pii import _load_master_key
+    if version == 1:  # rows written before the audit key of its own: derived from the personal-data key
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"gonghui audit chain v1").derive(
-        _load_master_key())
+        from .pii import _load_master_key
+
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"gonghui audit chain v1").derive(
+            _load_master_key())
+    return load_key("GONGHUI_AUDIT_KEY", "audit_key")
 
 
 def client_ip(request) -> str | None:
@@ -48,12 +68,16 @@ def client_ip(request) -> str | None:
 
 
 def _digest(row: AuditLog) -> str:
-    body = json.dumps({
+    content = {
         "seq": row.seq, "at": row.at.isoformat(), "actor": row.actor_id, "actor_label": row.actor_label,
         "ip": row.ip, "action": row.action, "object_type": row.object_type, "object_id": row.object_id,
         "summary": row.summary, "changes": row.changes, "prev": row.prev_hash,
-    }, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-    return hmac.new(_chain_key(), body.encode(), hashlib.sha256).hexdigest()
+    }
+    version = getattr(row, "key_version", 1)  # the migration that chained the first rows knew no versions
+    if version != 1:
+        content["key"] = version
+    body = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return hmac.new(_chain_key(version), body.encode(), hashlib.sha256).hexdigest()
 
 
 def record(*, actor, action: str, obj: models.Model | None = None, request=None, summary: str = "",
@@ -80,6 +104,7 @@ def record(*, actor, action: str, obj: models.Model | None = None, request=None,
             seq=(head[0] + 1) if head else 1,
             prev_hash=head[1] if head else "",
             at=timezone.now(),
+            key_version=KEY_VERSION,
         )
         row.hash = _digest(row)
         row.save(force_insert=True)
@@ -96,17 +121,26 @@ class VerifyResult:
         return not self.problems
 
 
-def verify(chunk: int = 5000) -> VerifyResult:
-    """Walk the whole chain; report every gap, broken link and altered row."""
+def verify(chunk: int = 5000, *, anchor_after: bool = True) -> VerifyResult:
+    """Walk the whole chain; report every gap, broken link and altered row, and compare the table with the
+    latest anchor (rows deleted after it, a row rewritten at its sequence). A sound chain is anchored anew."""
     problems: list[str] = []
     previous: AuditLog | None = None
     checked = 0
     start_links = _prune_checkpoints()
+    new_key_seen = False
     for row in AuditLog.objects.order_by("seq").iterator(chunk_size=chunk):
         checked += 1
         if row.seq is None:
             problems.append(f"row id {row.pk}: no sequence number")
             continue
+        if row.key_version not in (1, KEY_VERSION):
+            problems.append(f"seq {row.seq}: unknown key version {row.key_version}")
+            previous = row
+            continue
+        if row.key_version == 1 and new_key_seen:
+            problems.append(f"seq {row.seq}: written with the retired key after the audit key (re-hashed?)")
+        new_key_seen = new_key_seen or row.key_version == KEY_VERSION
         if previous is None:
             if row.seq != 1 and row.prev_hash not in start_links:
                 problems.append(f"seq {row.seq}: the chain does not start at 1 and no prune record covers "
@@ -119,7 +153,70 @@ def verify(chunk: int = 5000) -> VerifyResult:
         if not hmac.compare_digest(_digest(row), row.hash):
             problems.append(f"seq {row.seq}: content does not match its hash (altered?)")
         previous = row
+    problems += _against_anchor(previous)
+    if anchor_after and not problems:
+        anchor()
     return VerifyResult(checked, problems)
+
+
+# --- anchors outside the database ---------------------------------------------------------------------------
+
+def anchors_path() -> Path:
+    return Path(os.environ.get("GONGHUI_AUDIT_ANCHORS") or settings.DATA_DIR / "audit-anchors.log")
+
+
+def latest_anchor() -> dict | None:
+    """The last anchor written (its ``seq`` and ``hash``), or None before the first."""
+    path = anchors_path()
+    if not path.exists():
+        return None
+    last = None
+    with path.open("rb") as fh:
+        for line in fh:
+            if line.strip():
+                last = line
+    if last is None:
+        return None
+    try:
+        found = json.loads(last)
+    except ValueError:
+        return {"seq": None, "hash": "", "broken": True}
+    return found if isinstance(found, dict) else {"seq": None, "hash": "", "broken": True}
+
+
+def anchor() -> dict | None:
+    """Append the chain's head (sequence and hash) to the anchor file and the anchor log; None when the
+    chain is empty."""
+    head = AuditLog.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", "hash").first()
+    if head is None:
+        return None
+    entry = {"at": timezone.now().isoformat(), "seq": head[0], "hash": head[1]}
+    path = anchors_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "a") as fh:
+        fh.write(json.dumps(entry, sort_keys=True) + "\n")
+    anchor_log.info("audit anchor seq=%s hash=%s", head[0], head[1])
+    return entry
+
+
+def _against_anchor(head: AuditLog | None) -> list[str]:
+    found = latest_anchor()
+    if found is None:
+        return []
+    if found.get("broken") or not isinstance(found.get("seq"), int):
+        return ["the latest anchor is unreadable (the anchor file was altered?)"]
+    seq, digest = found["seq"], found.get("hash", "")
+    if head is None or head.seq < seq:
+        last = head.seq if head is not None else 0
+        return [f"seq {last + 1}–{seq}: missing after the anchor of {found.get('at', '')} (deleted or truncated?)"]
+    at = AuditLog.objects.filter(seq=seq).values_list("hash", flat=True).first()
+    if at is None:  # pruned by retention (every row before it gone too), or deleted
+        first = AuditLog.objects.filter(seq__isnull=False).order_by("seq").values_list("seq", flat=True).first()
+        return [] if first is not None and first > seq else [f"seq {seq}: anchored, but not in the table (deleted?)"]
+    if not hmac.compare_digest(at, digest):
+        return [f"seq {seq}: differs from its anchor (rewritten?)"]
+    return []
 
 
 def _prune_checkpoints() -> set[str]:

@@ -34,6 +34,9 @@ class AuditLog(models.Model):
     seq = models.BigIntegerField("序号", unique=True, null=True, editable=False)
     prev_hash = models.CharField("上一条摘要", max_length=64, blank=True, editable=False)
     hash = models.CharField("摘要", max_length=64, blank=True, editable=False)
+    # 1: the chain key derived from the personal-data key (rows written before 2026-12); 2: the audit key of
+    # its own (core.audit), kept apart from the database and the personal-data key
+    key_version = models.PositiveSmallIntegerField("链密钥版本", default=1, editable=False)
 
     objects = AuditQuerySet.as_manager()
 

@@ -33,11 +33,17 @@ VERSION = 1
 
 
 def _load_master_key() -> bytes:
-    value = os.environ.get("GONGHUI_PII_KEY", "").strip()
+    return load_key("GONGHUI_PII_KEY", "pii_key")
+
+
+def load_key(env: str, file_name: str) -> bytes:
+    """A 32-byte key from the environment (base64), or outside production from a file of the data folder
+    made at first use (the demo's and the tests')."""
+    value = os.environ.get(env, "").strip()
     if not value:
         if settings.PRODUCTION:
-            raise ImproperlyConfigured("GONGHUI_PRODUCTION=1 requires GONGHUI_PII_KEY (32 bytes, base64).")
-        key_file = settings.DATA_DIR / "pii_key"
+            raise ImproperlyConfigured(f"GONGHUI_PRODUCTION=1 requires {env} (32 bytes, base64).")
+        key_file = settings.DATA_DIR / file_name
         if not key_file.exists():
             settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
             try:
@@ -51,9 +57,9 @@ def _load_master_key() -> bytes:
     try:
         key = base64.b64decode(value, validate=True)
     except ValueError as exc:
-        raise ImproperlyConfigured("GONGHUI_PII_KEY is not valid base64.") from exc
+        raise ImproperlyConfigured(f"{env} is not valid base64.") from exc
     if len(key) != 32:
-        raise ImproperlyConfigured("GONGHUI_PII_KEY must decode to 32 bytes.")
+        raise ImproperlyConfigured(f"{env} must decode to 32 bytes.")
     return key
 
 

@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from gonghui.cases.tasks import run_daily
+from gonghui.core import audit
 
 
 class Command(BaseCommand):
@@ -16,6 +17,8 @@ class Command(BaseCommand):
     def handle(self, *args, every, **options):
         while True:
             counts = run_daily()
+            anchored = audit.anchor()  # the audit chain's head, kept outside the database (core.audit)
+            counts["audit_anchor"] = anchored["seq"] if anchored else 0
             self.stdout.write("cases daily: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
             self.stdout.flush()
             if not every:
