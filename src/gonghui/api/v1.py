@@ -17,7 +17,39 @@ from gonghui.core.errors import Conflict
 from gonghui.web.actions import joined
 from gonghui.web.api_auth import BearerToken, SessionWithSecondFactor
 
-api = NinjaAPI(
+ERRORS = {400: "请求内容无法解析", 401: "未登录或令牌无效", 403: "无权访问（含令牌范围不足、未完成双因素认证）",
+          404: "对象不存在或不在您的权限范围内", 409: "状态冲突（已被他人处理）", 422: "参数或内容不正确",
+          429: "请求过于频繁", 500: "系统错误（附事件编号）"}
+ERROR_SCHEMA = {
+    "title": "Error", "type": "object", "required": ["detail", "code"],
+    "properties": {"detail": {"type": "string", "description": "原因（中文）"},
+                   "code": {"type": "string", "description": "稳定的错误代码",
+                            "enum": ["bad_request", "unauthenticated", "forbidden", "not_found", "conflict",
+                                     "invalid", "rate_limited", "error"]},
+                   "fields": {"type": "object", "description": "按字段列出的问题（422）"},
+                   "incident": {"type": "string", "description": "事件编号（500）"}},
+}
+
+
+class Api(NinjaAPI):
+    """The API whose OpenAPI schema documents, for every route, the errors it may answer and their one
+    JSON shape (``Error``) — the fuzzing test (tests/api/test_fuzz.py) holds every answer to it."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                if not isinstance(operation, dict) or "responses" not in operation:
+                    continue
+                for status, description in ERRORS.items():
+                    operation["responses"].setdefault(status, {
+                        "description": description,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
+        return schema
+
+
+api = Api(
     title="工会服务数据平台开放接口",
     version="1.0",
     description="晋江市总工会职工服务数据平台 · 开放平台。所有列表按调用者的组织范围过滤，个人证件号码脱敏。",
@@ -52,8 +84,10 @@ def invalid(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc):
-    codes = {403: "forbidden", 404: "not_found", 409: "conflict", 422: "invalid", 429: "rate_limited"}
-    return api.create_response(request, {"detail": str(exc), "code": codes.get(exc.status_code, "error")},
+    codes = {400: "bad_request", 403: "forbidden", 404: "not_found", 409: "conflict", 422: "invalid",
+             429: "rate_limited"}
+    detail = "请求内容无法解析，请检查格式（JSON）。" if exc.status_code == 400 else str(exc)
+    return api.create_response(request, {"detail": detail, "code": codes.get(exc.status_code, "error")},
                                status=exc.status_code)
 
 
