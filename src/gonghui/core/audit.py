@@ -47,15 +47,35 @@ anchor_log = logging.getLogger("gonghui.audit.anchor")
 def _chain_key(version: int = KEY_VERSION) -> bytes:
     from .pii import load_key
 
-    if version == 1:  # rows written before the audit key of its own: derived from the personal-data key
-        from cryptography.hazmat.primitives import hashes
-        from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
-        from .pii import _load_master_key
-
-        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"gonghui audit chain v1").derive(
-            _load_master_key())
+    if version == 1:
+        return v1_key()
     return load_key("GONGHUI_AUDIT_KEY", "audit_key")
+
+
+def v1_key() -> bytes:
+    """The key of the rows written before the audit key of its own: derived from the first generation of
+    the personal-data key — or, once that key is rotated away, kept as ``GONGHUI_AUDIT_KEY_V1`` (the demo:
+    ``data/audit_key_v1``, written by the rotation)."""
+    import base64
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    from . import pii
+
+    value = os.environ.get("GONGHUI_AUDIT_KEY_V1", "").strip()
+    path = settings.DATA_DIR / "audit_key_v1"
+    if not value and path.exists():
+        value = path.read_text().strip()
+    if value:
+        return base64.b64decode(value)
+    try:
+        master = pii.master_key_of(1)
+    except ValueError:
+        raise ImproperlyConfigured("审计日志中有旧密钥（第1代）签名的记录：请设置 GONGHUI_AUDIT_KEY_V1。") from None
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"gonghui audit chain v1").derive(master)
 
 
 def client_ip(request) -> str | None:

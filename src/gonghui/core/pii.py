@@ -12,6 +12,11 @@
   without the variable. Losing the key loses the numbers: keep it apart from the database backups.
 - **Masks**: ``350582**********1234`` for ID numbers, ``138****1234`` for phones, ``6222********1234``
   for bank cards.
+- **Rotation**: a key has a generation (``GONGHUI_PII_KEY_ID``, default 1; the demo's ``pii_key_id``), and
+  every ciphertext starts with the generation of the key that made it. To rotate, the new key becomes
+  ``GONGHUI_PII_KEY`` with the next generation and the old one ``GONGHUI_PII_KEY_PREVIOUS`` (the demo:
+  ``pii_key.previous``) while ``python -m gonghui rotate_pii_key`` re-encrypts every value and file and
+  rebuilds the blind indexes (gonghui.site.keys); then the old key is dropped.
 """
 
 from __future__ import annotations
@@ -29,11 +34,54 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-VERSION = 1
+VERSION = 1  # the first key generation; ciphertexts start with their key's generation
 
 
 def _load_master_key() -> bytes:
     return load_key("GONGHUI_PII_KEY", "pii_key")
+
+
+@cache
+def generation() -> int:
+    """The current key's generation."""
+    value = os.environ.get("GONGHUI_PII_KEY_ID", "").strip()
+    if not value and not os.environ.get("GONGHUI_PII_KEY"):
+        path = settings.DATA_DIR / "pii_key_id"
+        value = path.read_text().strip() if path.exists() else ""
+    try:
+        number = int(value or VERSION)
+    except ValueError as exc:
+        raise ImproperlyConfigured("GONGHUI_PII_KEY_ID must be a number (1 to 255).") from exc
+    if not 1 <= number <= 255:
+        raise ImproperlyConfigured("GONGHUI_PII_KEY_ID must be a number (1 to 255).")
+    return number
+
+
+def master_key_of(which: int) -> bytes:
+    """The master key of generation ``which`` (current, or previous during a rotation)."""
+    if which == generation():
+        return _load_master_key()
+    previous = _previous_master_key()
+    if which == generation() - 1 and previous is not None:
+        return previous
+    raise ValueError(f"no key of generation {which}")
+
+
+def _previous_master_key() -> bytes | None:
+    """The key of the previous generation, present only while a rotation runs."""
+    value = os.environ.get("GONGHUI_PII_KEY_PREVIOUS", "").strip()
+    if not value and not os.environ.get("GONGHUI_PII_KEY"):
+        path = settings.DATA_DIR / "pii_key.previous"
+        value = path.read_text().strip() if path.exists() else ""
+    if not value:
+        return None
+    try:
+        key = base64.b64decode(value, validate=True)
+    except ValueError as exc:
+        raise ImproperlyConfigured("GONGHUI_PII_KEY_PREVIOUS is not valid base64.") from exc
+    if len(key) != 32:
+        raise ImproperlyConfigured("GONGHUI_PII_KEY_PREVIOUS must decode to 32 bytes.")
+    return key
 
 
 def load_key(env: str, file_name: str) -> bytes:
@@ -63,34 +111,47 @@ def load_key(env: str, file_name: str) -> bytes:
     return key
 
 
-@cache
-def _keys() -> tuple[AESGCM, bytes]:
-    master = _load_master_key()
-
+def _derive(master: bytes) -> tuple[AESGCM, bytes]:
     def derive(info: bytes) -> bytes:
         return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(master)
 
     return AESGCM(derive(b"gonghui pii encryption v1")), derive(b"gonghui pii blind index v1")
 
 
+@cache
+def _keys(which: int | None = None) -> tuple[AESGCM, bytes]:
+    """The encryption and index keys of a generation (the current one by default, or the previous one
+    during a rotation)."""
+    current = generation()
+    if which is None or which == current:
+        return _derive(_load_master_key())
+    previous = _previous_master_key()
+    if which == current - 1 and previous is not None:
+        return _derive(previous)
+    raise ValueError(f"no key of generation {which} (current {current}; a rotation needs the previous key)")
+
+
 def reset_keys() -> None:
-    """Forget the cached keys (tests that change GONGHUI_PII_KEY)."""
+    """Forget the cached keys (tests that change GONGHUI_PII_KEY, and the key rotation)."""
     _keys.cache_clear()
+    generation.cache_clear()
+
+
+def ciphertext_generation(blob: bytes | memoryview | None) -> int | None:
+    return bytes(blob[:1])[0] if blob else None
 
 
 def encrypt(value: str, *, field: str) -> bytes:
     aead, _ = _keys()
     nonce = secrets.token_bytes(12)
-    return bytes([VERSION]) + nonce + aead.encrypt(nonce, value.encode(), field.encode())
+    return bytes([generation()]) + nonce + aead.encrypt(nonce, value.encode(), field.encode())
 
 
 def decrypt(blob: bytes | memoryview | None, *, field: str) -> str:
     if not blob:
         return ""
     blob = bytes(blob)
-    if blob[0] != VERSION:
-        raise ValueError(f"unknown ciphertext version {blob[0]}")
-    aead, _ = _keys()
+    aead, _ = _keys(blob[0])
     return aead.decrypt(blob[1:13], blob[13:], field.encode()).decode()
 
 
@@ -123,14 +184,12 @@ def encrypt_bytes(data: bytes, *, field: str) -> bytes:
     """Encrypt a whole file (an uploaded roster) the same way as a single value."""
     aead, _ = _keys()
     nonce = secrets.token_bytes(12)
-    return bytes([VERSION]) + nonce + aead.encrypt(nonce, data, field.encode())
+    return bytes([generation()]) + nonce + aead.encrypt(nonce, data, field.encode())
 
 
 def decrypt_bytes(blob: bytes | memoryview | None, *, field: str) -> bytes:
     if not blob:
         return b""
     blob = bytes(blob)
-    if blob[0] != VERSION:
-        raise ValueError(f"unknown ciphertext version {blob[0]}")
-    aead, _ = _keys()
+    aead, _ = _keys(blob[0])
     return aead.decrypt(blob[1:13], blob[13:], field.encode())
