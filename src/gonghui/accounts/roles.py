@@ -59,7 +59,8 @@ ROLES: dict[str, dict] = {
                         "core.change_calendarday", "core.delete_calendarday", "cases.view_serviceitem",
                         "cases.change_serviceitem", "legal.view_rewardscheme", "legal.add_rewardscheme",
                         "legal.change_rewardscheme", "legal.view_mediationdistrict", "legal.add_mediationdistrict",
-                        "legal.change_mediationdistrict"],
+                        "legal.change_mediationdistrict", "registry.view_retentionrule",
+                        "registry.change_retentionrule"],
     },
     "security_admin": {
         "name": "安全管理员", "description": "角色授权与安全设置（锁定解除等）",

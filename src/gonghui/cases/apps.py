@@ -19,6 +19,12 @@ class CasesConfig(AppConfig):
         # after migrate (the errands app declares its items in its ready(), before this runs)
         post_migrate.connect(sync_items, sender=self, dispatch_uid="gonghui.cases.sync_items")
         inbox.provide(_deliver)
+        from gonghui.registry import retention
+
+        from .models import Case
+
+        # a worker with a case still open keeps their record whatever the retention rules say
+        retention.provide_busy(lambda: Case.objects.open().values("applicant_id"))
         surfaces.pages("desk", "cases/", "gonghui.cases.urls", order=30)
         surfaces.pages("m", "", "gonghui.cases.portal_urls", order=30)
         surfaces.api_router("gonghui.cases.api.router")

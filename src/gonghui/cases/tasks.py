@@ -72,6 +72,9 @@ def run_daily(on: dt.date | None = None) -> dict[str, int]:
     from .services import empty_drafts_purge
 
     counts["empty_drafts_purged"] = empty_drafts_purge()
+    from gonghui.registry import retention
+
+    counts.update({f"retention_{code}": n for code, n in retention.apply().items()})
     return counts
 
 

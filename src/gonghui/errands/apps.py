@@ -1,7 +1,9 @@
 """Errands the service centres run for workers (代办服务), declared as pure data on the case engine.
 
-These two items are the proof that a simple service item needs no code of its own: fields, materials,
-time limit and guide below are all there is. The texts are the federation's to edit in the admin.
+The two errands are the proof that a simple service item needs no code of its own: fields, materials,
+time limit and guide below are all there is. The texts are the federation's to edit in the admin. The
+request to delete one's account is declared here too; its one hook (the erasure when it is fulfilled) is
+in handler.py.
 """
 
 from django.apps import AppConfig
@@ -98,6 +100,32 @@ DRIVING_EXAM = {
 }
 
 
+# A worker's request to delete their account (个人信息保护法 第四十七条): handled as a case, so that it has a
+# number, a time limit and a record; the erasure itself is done when it is fulfilled (handler.py).
+ACCOUNT_ERASURE = {
+    "code": "account_erasure",
+    "prefix": "ZXZH",
+    "name": "注销个人账号",
+    "module": "errands",
+    "category": "其他",
+    "time_limit_days": 15,
+    "order": 200,
+    "on_behalf": False,
+    "summary": "注销本人在职工服务平台的账号，删除登录信息、实名绑定和授权记录",
+    "guide_who": "已在本平台注册的职工本人。",
+    "guide_what": "注销后，您的登录账号、实名绑定（姓名、身份证号）、各项授权和站内消息将被删除，不能再登录。"
+                  "工会的会员档案和已办理事项的记录（如补助发放、法律援助、信访记录）依法须保存的，继续保存。",
+    "guide_how": "1. 提交申请并说明原因（选填）；\n2. 服务中心核实后办理，15个工作日内办结；\n"
+                 "3. 办结时账号即被注销，短信告知。",
+    "fields": [
+        {"key": "reason", "label": "注销原因（选填）", "type": "textarea", "required": False, "max_length": 200},
+        {"key": "confirm", "label": "确认", "type": "choice", "required": True,
+         "choices": ["我已知晓注销后不能再登录，本人申请注销"]},
+    ],
+    "templates": {"fulfilled": "您申请的“{item}”（{number}）已办结，账号已注销。"},
+}
+
+
 class ErrandsConfig(AppConfig):
     name = "gonghui.errands"
     label = "errands"
@@ -107,5 +135,8 @@ class ErrandsConfig(AppConfig):
         from gonghui.cases.catalogue import Item
         from gonghui.cases.registry import registry
 
-        for spec in (TICKET_HOME, DRIVING_EXAM):
+        for spec in (TICKET_HOME, DRIVING_EXAM, ACCOUNT_ERASURE):
             registry.declare(Item(**spec))
+        from .handler import AccountErasureHandler
+
+        registry.attach(ACCOUNT_ERASURE["code"], AccountErasureHandler())

@@ -362,3 +362,24 @@ class CorrectionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} {self.field}"
+
+
+class RetentionRule(models.Model):
+    """How long personal data is kept once its purpose has ended (个人信息保护法 第十九条、第四十七条):
+    data, as the federation sets it; the daily job deletes or anonymises what has passed its time
+    (registry.retention). What a law requires to be kept (payments, petition records) is never touched."""
+
+    code = models.SlugField("编码", max_length=40, unique=True)
+    label = models.CharField("内容", max_length=60)
+    days = models.PositiveIntegerField("保存天数")
+    action = models.CharField("到期处理", max_length=20)
+    active = models.BooleanField("启用", default=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "个人信息保存期限"
+        verbose_name_plural = "个人信息保存期限"
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.label}（{self.days}天）"
