@@ -215,6 +215,13 @@ RULES = {
     "legal:conclude": Scoped(case_target(), method="post", data={"outcome": "settled"}),
     "legal:rewards": SIGNED_IN,
     "legal_dash:figures": SIGNED_IN,
+    "notices:list": SIGNED_IN,
+    "notices:detail": Scoped(lambda world: {"number": world["notice"].number}),
+    "notices:publish": Scoped(lambda world: {"number": world["notice"].number}, method="post"),
+    "notices:objection_answer": Scoped(lambda world: {"number": world["notice"].number, "pk": 1}, method="post",
+                                       data={"upheld": "0", "findings": "核查"}),
+    "notices:pdf": Scoped(lambda world: {"number": world["notice"].number}),
+    "notices_m:notice": Scoped(lambda world: {"number": world["notice"].number}),  # public: see PUBLIC_OBJECTS
     "api-v1:get_consultation": Scoped(case_target()),
     "api-v1:answer_consultation": Scoped(case_target(), method="post", data={"text": "答复"}),
     "api-v1:get_aid_case": Scoped(case_target()),
@@ -329,7 +336,12 @@ def build_world(staff, city):
     import datetime as dt
 
     from gonghui.legal.models import DutySlot
+    from gonghui.notices import services as notices
 
+    notice = notices.notice_create(actor=staff["meiling_staff"], org=city["meiling"], source="matrix", title="梅岭公示",
+                                   entries=[notices.Entry(source="matrix", object_id=1, name=worker.name,
+                                                          id_number=worker.id_number_clear(), unit="", summary="x")])
+    notices.publish(actor=staff["meiling_staff"], notice=notice)
     duty = DutySlot.objects.create(lawyer=lawyers[0], partner=lawyers[0].partner, day=dt.date(2026, 1, 5), half="am",
                                    centre=ServiceCentre.objects.get(name="梅岭街道职工服务中心"))
     return {Org: city["meiling"], ServiceCentre: ServiceCentre.objects.get(name="梅岭街道职工服务中心"),
@@ -337,7 +349,7 @@ def build_world(staff, city):
             CorrectionRequest: correction, Case: case, Attachment: attachment, Rating: rating,
             Contribution: contribution, PaymentBatch: batch,
             "product": Product.objects.get(code="inpatient", plan_year__year=2026),
-            "aid": aid, "duty": duty, "lawyer": lawyers[0], "same_firm": lawyers[1], "other_firm": other_firm[0]}
+            "aid": aid, "duty": duty, "notice": notice, "lawyer": lawyers[0], "same_firm": lawyers[1], "other_firm": other_firm[0]}
 
 
 def _pdf() -> bytes:
@@ -360,7 +372,7 @@ def _url(name, rule, world):
     return reverse(name, kwargs=kwargs)
 
 
-PUBLIC_OBJECTS = {"portal:centre_detail", "portal_cases:guide"}  # addressed by id, but public: every worker may find a centre
+PUBLIC_OBJECTS = {"portal:centre_detail", "portal_cases:guide", "notices_m:notice"}  # addressed by id, but public: every worker may find a centre
 
 
 def _call(client, rule, url):

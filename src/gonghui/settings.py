@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "gonghui.cases",
     "gonghui.errands",
     "gonghui.payments",
+    "gonghui.notices",
     "gonghui.mutual_aid",
     "gonghui.legal",
     "gonghui.desk",
