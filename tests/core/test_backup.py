@@ -39,6 +39,8 @@ def databases(db):
     if connection.vendor != "postgresql":
         yield None, None
         return
+    if shutil.which("pg_dump") is None or shutil.which("pg_restore") is None:
+        pytest.skip("pg_dump and pg_restore (postgresql-client) are needed to back up PostgreSQL")
     import psycopg
 
     base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
