@@ -35,6 +35,7 @@ class Handler:
       returns a dict stored in ``case.result`` (e.g. the amount), or None;
     - ``on_step(case, step, source)`` runs inside the transaction of every step, after the state moved: a
       module reserves or releases what the case holds there (``step`` is the ``Transition``);
+      ``on_step_by(case, step, source, actor)`` is the same with the user who took the step;
     - ``section(case, user, surface)`` returns ``{"template": …, **context}`` for a part of the case page
       of its own (``surface`` is ``"m"`` or ``"desk"``), or None;
     - ``actions(case, user, surface)`` returns extra links for the case page: ``[(label, url)]``;
@@ -55,6 +56,10 @@ class Handler:
 
     def on_step(self, case, step, source: str) -> None:
         return None
+
+    def on_step_by(self, case, step, source: str, actor) -> None:
+        """``on_step`` for a module that records who took the step (a grant in the aid ledger, say)."""
+        return self.on_step(case, step, source)
 
     def section(self, case, user, surface: str) -> dict | None:
         return None

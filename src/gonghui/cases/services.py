@@ -603,7 +603,7 @@ def transition(*, actor, case: Case, name: str, reason: str = "", fix: dict | No
                                     assignee=(assignee.display_name if step.needs_assignee else
                                               partner_label(partner) if step.needs_partner else ""),
                                     fix="、".join(e["label"] for e in fix_list["items"]) if fix_list else "")
-        handler.on_step(case, step, source)
+        handler.on_step_by(case, step, source, actor)
     return case
 
 
@@ -810,6 +810,26 @@ def follow_up_close(*, actor, rating: Rating, note: str) -> Rating:
         _audit(actor, "follow_up", rating.case, f"差评回访：{note}")
     rating.refresh_from_db()
     return rating
+
+
+def payee_replace(*, actor, case: Case, bank_card: str, bank_name: str) -> None:
+    """The applicant's new bank card after a failed payment (a module clears its own payment problem in the
+    same transaction): the sealed form keeps the number, the form its mask; timeline and audit."""
+    if not is_applicant(actor, case):
+        raise PermissionDenied("只有申请人可以更正收款账户。")
+    form, secrets = catalogue.clean_form(case.item, {**{k: "" for k in case.form}, "bank_card": bank_card,
+                                                     "bank_name": bank_name}, require=False)
+    if "bank_card" not in secrets or not form.get("bank_name"):
+        raise ValidationError({"bank_card": "请填写银行卡号和开户行。"})
+    kept = case.secrets()
+    kept["bank_card"] = secrets["bank_card"]
+    new_form = {**case.form, "bank_card": form["bank_card"], "bank_name": form["bank_name"]}
+    with transaction.atomic():
+        Case.objects.filter(pk=case.pk).update(form=new_form, form_secret=seal_secrets(kept))
+        case.form = new_form
+        add_event(case, actor, "edit", "更正收款账户", text=f"{form['bank_name']} {form['bank_card']}")
+        audit.record(actor=actor, action=f"{case.item.module or 'cases'}.payee_correct", obj=case,
+                     summary=f"{case.number} 更正收款账户为{form['bank_card']}")
 
 
 def case_secret_reveal(*, actor, case: Case, key: str, context=None) -> str:

@@ -75,6 +75,10 @@ def run_daily(on: dt.date | None = None) -> dict[str, int]:
     from gonghui.registry import retention
 
     counts.update({f"retention_{code}": n for code, n in retention.apply().items()})
+    from gonghui.core import surfaces
+
+    for key, job in surfaces.daily_jobs():  # the modules' own (reminders, lapses)
+        counts.update({f"{key}_{name}": n for name, n in job(on).items()})
     return counts
 
 

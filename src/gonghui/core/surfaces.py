@@ -10,6 +10,11 @@ navigation entries live beside it (core.navigation).
 
 A panel is a function ``(user, period) -> dict`` returning ``{"figures": [(label, value, url)], ...}``
 scoped to ``user``; the leaders' home page (/dash/) lists the panels the user may see.
+
+A module's daily work (reminders, lapses) is registered the same way and run by the engine's daily job
+(``cases_daily``) after its own sweep::
+
+    surfaces.daily("assistance", "gonghui.assistance.tasks.daily")   # (on: date) -> {name: count}
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ class Panel:
 _pages: list[Pages] = []
 _routers: list[str] = []
 _panels: dict[str, Panel] = {}
+_daily: dict[str, str] = {}
 
 
 def pages(surface: str, prefix: str, urlconf: str, *, order: int = 100) -> None:
@@ -85,3 +91,14 @@ def panels(user=None) -> list[Panel]:
     return sorted((p for p in _panels.values()
                    if not p.permission or (user is not None and user.has_perm(p.permission))),
                   key=lambda p: (p.order, p.key))
+
+
+def daily(key: str, path: str) -> None:
+    """A module's daily job: ``(on: date) -> {name: count}`` (dotted path), run once a day by cases_daily."""
+    if key in _daily and _daily[key] != path:
+        raise ValueError(f"daily job {key!r} registered twice")
+    _daily[key] = path
+
+
+def daily_jobs() -> list[tuple[str, object]]:
+    return [(key, import_string(path)) for key, path in sorted(_daily.items())]

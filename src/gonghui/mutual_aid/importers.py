@@ -22,6 +22,7 @@ from typing import NamedTuple
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from gonghui.aid.models import InvoiceUse
 from gonghui.core import idnumber, pii
 from gonghui.core.bulk import insert_rows
 from gonghui.core.numbers import money
@@ -40,7 +41,7 @@ from .models import (
     PlanYear,
     Product,
 )
-from .services.claims import normalise_invoice_number
+from .services.claims import INVOICE_SOURCE, normalise_invoice_number
 from .services.enrolment import (
     _enrol_rows,
     _open_for_enrolment,
@@ -371,6 +372,8 @@ class HistoryClaimImporter(WorkerRows):
         numbers = {normalise_invoice_number(cell_text(v.get("发票号码"))) for v in rows}
         self.taken = dict(ClaimInvoice.objects.filter(reserved=True, number__in=numbers)
                           .values_list("number", "claim__case__number"))
+        self.taken.update(InvoiceUse.objects.filter(active=True, number__in=numbers)  # another programme's
+                          .exclude(number__in=self.taken).values_list("number", "reference"))
         self.enrolled = set(Enrolment.objects.filter(worker_id__in=[w.pk for w in self._workers.values()])
                             .values_list("product_id", "worker_id"))
 
@@ -527,6 +530,10 @@ class HistoryClaimImporter(WorkerRows):
             ClaimInvoice(claim=claim, number=i.number, hospital=c.hospital, issued_on=c.discharged_on,
                          amount=i.amount, eligible=i.eligible, eligible_claimed=i.eligible, reserved=True)
             for claim, c in zip(claims, fresh, strict=True) for i in c.invoices], batch_size=1000)
+        InvoiceUse.objects.bulk_create([
+            InvoiceUse(number=i.number, source=INVOICE_SOURCE, programme="医疗互助", object_id=claim.pk,
+                       case_id=case.pk, reference=case.number)
+            for claim, case, c in zip(claims, saved, fresh, strict=True) for i in c.invoices], batch_size=1000)
         batches = self._batches({c.product.plan_year for c in fresh})
         empty = pii.encrypt("", field="bank_card")
         PaymentLine.objects.bulk_create([

@@ -1,0 +1,123 @@
+"""The no-double-aid check and the shared invoice registry. A programme calls ``clashes`` to show the clerk
+why a person may not be aided (before the decision), ``grant`` inside the transaction of its approval (the
+database refuses a second grant the check missed, e.g. two clerks at once), ``release`` when the aid is
+undone (a payment returned for good, an approval reversed); ``invoices_reserve`` and ``invoices_release``
+around a medical claim's life, whichever programme pays it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from gonghui.core import audit, pii
+
+from .models import KINDS_OF_AID, ONCE_PER_PERIOD, Grant, InvoiceUse, Purpose
+
+
+def person_index(id_number: str) -> str:
+    return pii.blind_index((id_number or "").strip().upper(), purpose="id_number")
+
+
+@dataclass(frozen=True)
+class Clash:
+    grant: Grant
+    why: str
+
+    def __str__(self) -> str:
+        g = self.grant
+        return (f"{g.person_name}已于{g.period}年获{g.programme}（{g.reference}，{g.get_purpose_display()}，"
+                f"{g.amount:,.2f}元），{self.why}")
+
+
+def clashes(*, id_number: str, purpose: str, period: int, household: str = "", one_kind_only: bool = False,
+            exclude: tuple[str, int] | None = None) -> list[Clash]:
+    """Why this person (or, under ``one_kind_only``, this household) may not be aided for ``purpose`` in
+    ``period``: the active grants that stand in the way, each with its reason, for the clerk to read."""
+    found: list[Clash] = []
+    rows = Grant.objects.filter(active=True, period=period).select_related("case")
+    if exclude:
+        rows = rows.exclude(source=exclude[0], object_id=exclude[1])
+    if purpose in ONCE_PER_PERIOD:
+        for g in rows.filter(person_bidx=person_index(id_number), purpose=purpose):
+            found.append(Clash(g, "同一年度同一用途不重复救助。"))
+    if one_kind_only and household and purpose in KINDS_OF_AID:
+        for g in rows.filter(household=household, purpose__in=KINDS_OF_AID).exclude(purpose=purpose):
+            found.append(Clash(g, "相对困难职工家庭每年只享受一种救助。"))
+    return found
+
+
+def grant(*, actor, source: str, programme: str, object_id: int, case, reference: str, id_number: str, name: str,
+          purpose: str, period: int, amount: Decimal, org, household: str = "", one_kind_only: bool = False) -> Grant:
+    """Record a grant; refuses, with every reason, one that would aid the person twice. Call it inside the
+    transaction of the programme's approval."""
+    purpose = Purpose(purpose)
+    found = clashes(id_number=id_number, purpose=purpose, period=period, household=household,
+                    one_kind_only=one_kind_only, exclude=(source, object_id))
+    if found:
+        raise ValidationError([f"不能重复救助：{c}" for c in found])
+    try:
+        with transaction.atomic():
+            row = Grant.objects.create(
+                source=source, programme=programme, object_id=object_id, case=case, reference=reference,
+                person_bidx=person_index(id_number), person_name=name[:50], household=household, purpose=purpose,
+                period=period, amount=amount, org=org, once=purpose in ONCE_PER_PERIOD)
+    except IntegrityError:
+        raise ValidationError(f"不能重复救助：{name}在{period}年已获{purpose.label}（刚由另一项审批记录）。") from None
+    audit.record(actor=actor, action="aid.grant", obj=row,
+                 summary=f"{programme}{reference}：{name} {purpose.label} {amount:,.2f}元（{period}年）")
+    return row
+
+
+def release(*, actor, source: str, object_id: int, reason: str) -> int:
+    """Undo a grant (the aid was not given after all); the person may then be aided again."""
+    count = Grant.objects.filter(source=source, object_id=object_id, active=True).update(
+        active=False, released_at=timezone.now(), release_reason=reason[:200])
+    if count:
+        audit.record(actor=actor, action="aid.release", object_type="aid.grant", object_id=f"{source}:{object_id}",
+                     summary=f"撤销救助记录：{reason}"[:300])
+    return count
+
+
+def grants_of(source: str, object_ids) -> dict[int, Grant]:
+    return {g.object_id: g for g in Grant.objects.filter(source=source, object_id__in=list(object_ids), active=True)}
+
+
+# --- medical invoices ------------------------------------------------------------------------------------
+
+def clean_number(number: str) -> str:
+    return "".join((number or "").split()).upper()
+
+
+def invoices_held(numbers, *, exclude: tuple[str, int] | None = None) -> dict[str, str]:
+    """``{number: who holds it}`` for the numbers another case (of any programme) holds."""
+    rows = InvoiceUse.objects.filter(active=True, number__in=[clean_number(n) for n in numbers])
+    if exclude:
+        rows = rows.exclude(source=exclude[0], object_id=exclude[1])
+    return {r.number: f"发票{r.number}已在{r.programme}（{r.reference}）报销，同一张发票不能重复报销。" for r in rows}
+
+
+def invoices_reserve(*, source: str, programme: str, object_id: int, case, reference: str, numbers) -> None:
+    """Hold the numbers for this case (inside the caller's transaction); refuses, naming the programme and
+    case, a number another case holds — also when both are reserved at the same moment."""
+    numbers = sorted({clean_number(n) for n in numbers})
+    held = invoices_held(numbers, exclude=(source, object_id))
+    if held:
+        raise ValidationError({"invoices": list(held.values())})
+    mine = set(InvoiceUse.objects.filter(source=source, object_id=object_id, active=True)
+               .values_list("number", flat=True))
+    try:
+        with transaction.atomic():
+            InvoiceUse.objects.bulk_create([
+                InvoiceUse(number=n, source=source, programme=programme, object_id=object_id, case=case,
+                           reference=reference) for n in numbers if n not in mine])
+    except IntegrityError:
+        raise ValidationError({"invoices": list(invoices_held(numbers, exclude=(source, object_id)).values())
+                               or ["发票刚被另一件申请使用，不能重复报销。"]}) from None
+
+
+def invoices_release(*, source: str, object_id: int) -> int:
+    return InvoiceUse.objects.filter(source=source, object_id=object_id, active=True).update(active=False)
