@@ -237,6 +237,26 @@ RULES = {
     "legal:mediation_paid": Scoped(case_target(pk=1), method="post", data={"paid_on": "2026-01-05"}),
     "legal:document": Scoped(case_target(which="notice")),
     "legal:duty": SIGNED_IN,
+    "assistance:files": SIGNED_IN,
+    "assistance:publicise": SIGNED_IN,
+    "assistance:campaigns": SIGNED_IN,
+    "assistance:festival": SIGNED_IN,
+    "assistance:festival_detail": Scoped(lambda world: {"pk": world["festival"].pk}),
+    "assistance:festival_record": Scoped(lambda world: {"pk": world["visit"].pk}, method="post",
+                                         data={"visited_on": "2026-01-05", "visitors": "x", "cash": "100"}),
+    "assistance:festival_receipt": Scoped(lambda world: {"pk": world["visit"].pk}),
+    "assistance:member_add": Scoped(case_target(), method="post", data={"name": "x", "relation": "child"}),
+    "assistance:member_remove": Scoped(case_target(pk=1), method="post"),
+    "assistance:visit": Scoped(case_target(), method="post", data={"visitors": "甲、乙", "findings": "x"}),
+    "assistance:review": Scoped(case_target(), method="post", data={"visitors": "甲、乙", "findings": "x"}),
+    "assistance:close": Scoped(case_target(), method="post", data={"reason": "x"}),
+    "assistance:invoice_add": Scoped(case_target(), method="post", data={"number": "12345678"}),
+    "assistance_m:member_add": Scoped(case_target(), method="post", data={"name": "x", "relation": "child"}),
+    "assistance_m:member_remove": Scoped(case_target(pk=1), method="post"),
+    "assistance_m:invoice_add": Scoped(case_target(), method="post", data={"number": "12345678"}),
+    "assistance_m:invoice_remove": Scoped(case_target(pk=1), method="post"),
+    "assistance_m:payee": Scoped(case_target(), method="post", data={"bank_card": "6222021402000000001"}),
+    "assistance_dash:figures": SIGNED_IN,
     "legal:duty_record": Scoped(lambda world: {"pk": world["duty"].pk}, method="post", data={"served": "1"}),
     "legal:duty_cancel": Scoped(lambda world: {"pk": world["duty"].pk}, method="post"),
     # the example module of docs/modules.md (installed by the test settings)
@@ -342,6 +362,12 @@ def build_world(staff, city):
                                    entries=[notices.Entry(source="matrix", object_id=1, name=worker.name,
                                                           id_number=worker.id_number_clear(), unit="", summary="x")])
     notices.publish(actor=staff["meiling_staff"], notice=notice)
+    from gonghui.assistance.models import FestivalVisit, HardshipFile, VisitCampaign
+
+    hardship = HardshipFile.objects.create(case=rated, worker=worker, org=city["meiling"], year=2026)
+    festival = VisitCampaign.objects.create(org=city["meiling"], year=2026, name="梅岭送温暖",
+                                            created_by=staff["meiling_staff"])
+    visit = FestivalVisit.objects.create(campaign=festival, file=hardship)
     duty = DutySlot.objects.create(lawyer=lawyers[0], partner=lawyers[0].partner, day=dt.date(2026, 1, 5), half="am",
                                    centre=ServiceCentre.objects.get(name="梅岭街道职工服务中心"))
     return {Org: city["meiling"], ServiceCentre: ServiceCentre.objects.get(name="梅岭街道职工服务中心"),
@@ -349,7 +375,7 @@ def build_world(staff, city):
             CorrectionRequest: correction, Case: case, Attachment: attachment, Rating: rating,
             Contribution: contribution, PaymentBatch: batch,
             "product": Product.objects.get(code="inpatient", plan_year__year=2026),
-            "aid": aid, "duty": duty, "notice": notice, "lawyer": lawyers[0], "same_firm": lawyers[1], "other_firm": other_firm[0]}
+            "aid": aid, "duty": duty, "notice": notice, "festival": festival, "visit": visit, "lawyer": lawyers[0], "same_firm": lawyers[1], "other_firm": other_firm[0]}
 
 
 def _pdf() -> bytes:

@@ -60,7 +60,11 @@ ROLES: dict[str, dict] = {
                         "cases.change_serviceitem", "legal.view_rewardscheme", "legal.add_rewardscheme",
                         "legal.change_rewardscheme", "legal.view_mediationdistrict", "legal.add_mediationdistrict",
                         "legal.change_mediationdistrict", "registry.view_retentionrule",
-                        "registry.change_retentionrule"],
+                        "registry.change_retentionrule",
+                        # the needy-worker programmes' rules and figures, and the Golden Autumn campaigns
+                        *[f"assistance.{action}_{model}" for model in ("hardshiprules", "livingstandard", "aidcap",
+                                                                       "campaign", "tier")
+                          for action in ("view", "add", "change")]],
     },
     "security_admin": {
         "name": "安全管理员", "description": "角色授权与安全设置（锁定解除等）",

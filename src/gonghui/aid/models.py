@@ -47,6 +47,7 @@ class Grant(models.Model):
     object_id = models.PositiveBigIntegerField()
     case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     reference = models.CharField("编号", max_length=40)
+    person_enc = models.BinaryField("身份证号（密文）")  # kept so that a key rotation can rebuild the index
     person_bidx = models.CharField(max_length=32, db_index=True)
     person_name = models.CharField("受助人", max_length=50)
     household = models.CharField(max_length=40, blank=True, db_index=True)  # e.g. the hardship file

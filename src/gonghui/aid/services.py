@@ -63,6 +63,7 @@ def grant(*, actor, source: str, programme: str, object_id: int, case, reference
         with transaction.atomic():
             row = Grant.objects.create(
                 source=source, programme=programme, object_id=object_id, case=case, reference=reference,
+                person_enc=pii.encrypt((id_number or "").strip().upper(), field="id_number"),
                 person_bidx=person_index(id_number), person_name=name[:50], household=household, purpose=purpose,
                 period=period, amount=amount, org=org, once=purpose in ONCE_PER_PERIOD)
     except IntegrityError:

@@ -25,7 +25,6 @@ from gonghui.orgs.models import Org
 from gonghui.orgs.scoping import ScopedQuerySet
 from gonghui.registry.models import Worker
 
-PERM_ADMIN = "assistance.administer_assistance"  # at the city: rules, living standards, caps, campaigns
 FILE_ITEM = "hardship_file"
 AID_ITEM = "hardship_aid"
 AUTUMN_ITEM = "golden_autumn"
@@ -58,7 +57,6 @@ class HardshipRules(models.Model):
         verbose_name = "困难职工认定规则"
         verbose_name_plural = "困难职工认定规则"
         ordering = ["-year"]
-        permissions = [("administer_assistance", "管理困难帮扶规则、标准和助学活动")]
 
     def __str__(self) -> str:
         return f"{self.year}年认定规则"

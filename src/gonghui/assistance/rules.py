@@ -33,6 +33,12 @@ class Classification:
     working: list[str] = field(default_factory=list)
 
 
+def plain(value: Decimal) -> str:
+    """1.00 → 1, 0.80 → 0.8, 12.0 → 12: a multiplier or a number of months as people write it."""
+    text = f"{Decimal(value).normalize():f}"
+    return text
+
+
 def months_between(start: dt.date, end: dt.date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
 
@@ -57,16 +63,16 @@ def classify(*, income: Decimal, medical: Decimal, education: Decimal, size: int
     deep_line = (standard * rules.deep_multiplier).quantize(CENT)
     relative_line = (standard * rules.relative_multiplier).quantize(CENT)
     if per_capita < deep_line:
-        working.append(f"低于低保标准×{rules.deep_multiplier:g}（{money(deep_line)}元）：深度困难")
+        working.append(f"低于低保标准×{plain(rules.deep_multiplier)}（{money(deep_line)}元）：深度困难")
         return Classification(Category.DEEP, per_capita, working)
     if per_capita < relative_line:
-        working.append(f"不低于{money(deep_line)}元、低于低保标准×{rules.relative_multiplier:g}"
+        working.append(f"不低于{money(deep_line)}元、低于低保标准×{plain(rules.relative_multiplier)}"
                        f"（{money(relative_line)}元）：相对困难")
         return Classification(Category.RELATIVE, per_capita, working)
     heavy = income > 0 and costs > income * rules.accident_share
     if cause in ACCIDENTAL_CAUSES or heavy or (income <= 0 and costs > 0):
         why = "因意外事故或自然灾害致困" if cause in ACCIDENTAL_CAUSES else \
-            f"刚性支出超过家庭年收入的{rules.accident_share * 100:g}%"
+            f"刚性支出超过家庭年收入的{plain(rules.accident_share * 100)}%"
         working.append(f"人均收入不低于{money(relative_line)}元，但{why}：意外致困")
         return Classification(Category.ACCIDENT, per_capita, working)
     working.append(f"人均月收入不低于{money(relative_line)}元，且无意外致困情形：不符合困难职工认定条件")
@@ -110,12 +116,12 @@ def aid_amount(*, kind: str, category: str, standard: Decimal, requested: Decima
     working = [f"{'自付医疗费用' if kind == AidKind.MEDICAL else '申请金额'}{money(base)}元"]
     if cap.share is not None:
         share = (base * cap.share).quantize(CENT, ROUND_HALF_UP)
-        working.append(f"按自付费用的{cap.share * 100:g}%：{money(share)}元")
+        working.append(f"按自付费用的{plain(cap.share * 100)}%：{money(share)}元")
         amount = min(amount, share)
     less = f"，减去本年度已获{money(already)}元" if already else ""
     if cap.months is not None:
         by_months = (standard * cap.months).quantize(CENT, ROUND_HALF_UP)
-        working.append(f"每年不超过{cap.months:g}个月低保标准：{money(by_months)}元{less}")
+        working.append(f"每年不超过{plain(cap.months)}个月低保标准：{money(by_months)}元{less}")
         amount = min(amount, by_months - already)
     if cap.ceiling is not None:
         working.append(f"年度上限{money(cap.ceiling)}元{less}")

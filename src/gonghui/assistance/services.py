@@ -192,6 +192,9 @@ def _sync_form(file: HardshipFile) -> None:
 
 def _reclassify(file: HardshipFile, on: dt.date | None = None) -> rules.Classification:
     on = on or timezone.localdate()
+    if file.status == FileStatus.APPLYING:  # the costs and cause as the form says them now
+        _sync_form(file)
+        file.save(update_fields=["medical_costs", "education_costs", "cause", "migrant", "employed_since"])
     members = list(file.members.all())
     income = sum((m.income for m in members), Decimal("0"))
     year_rules = rules.rules_for(file.year)
@@ -217,7 +220,6 @@ def file_eligibility(case: Case) -> None:
         raise ValidationError({"employed_since": "外来务工职工请填写在本市就业的起始日期。"})
     if not file.members.filter(relation=Relation.SELF).exists():
         raise ValidationError("请在家庭成员中填写申请人本人（含年收入）。")
-    file.save(update_fields=["medical_costs", "education_costs", "cause", "migrant", "employed_since"])
     _reclassify(file)
 
 
@@ -265,9 +267,16 @@ def _notice_entry(case: Case) -> notices.Entry:
 READY_TO_PUBLICISE = {FILE_ITEM: VISITED, AUTUMN_ITEM: State.IN_REVIEW}
 
 
-def publicise(*, actor, case_list: list[Case], title: str, body: str = "", window_days: int | None = None):
+def publicise(*, actor, case_list: list[Case], title: str, body: str = "", window_days: int | None = None,
+              on: dt.date | None = None):
     """Put cases (of one item and one handling organisation) on a public notice and publish it: the
-    objection window runs from tomorrow for the year's notice period in working days."""
+    objection window runs from the day after ``on`` (the day the notice went up at the enterprise and the
+    centre: today, or up to 30 days back when the paper notice went up first) for the year's notice period
+    in working days."""
+    today = timezone.localdate()
+    on = on or today
+    if not today - dt.timedelta(days=30) <= on <= today:
+        raise ValidationError({"on": "公示张贴日期应为今天或30天以内的日期。"})
     if not case_list:
         raise ValidationError("请选择要公示的对象。")
     item_codes = {c.item.code for c in case_list}
@@ -286,7 +295,7 @@ def publicise(*, actor, case_list: list[Case], title: str, body: str = "", windo
     with transaction.atomic():
         notice = notices.notice_create(actor=actor, org=case_list[0].org, source=code, title=title or "",
                                        body=body, entries=[_notice_entry(c) for c in case_list], window_days=days)
-        notices.publish(actor=actor, notice=notice)
+        notices.publish(actor=actor, notice=notice, on=on)
         for case in case_list:
             cases.transition(actor=actor, case=case, name="publicise", module_form=True)
     return notice
@@ -390,7 +399,7 @@ def daily(on: dt.date | None = None) -> dict[str, int]:
     date has passed lapses."""
     on = on or timezone.localdate()
     reminded = lapsed = 0
-    for file in (HardshipFile.objects.filter(status=FileStatus.ON_FILE, reminded_on__isnull=True, review_due__gt=on)
+    for file in (HardshipFile.objects.filter(status=FileStatus.ON_FILE, reminded_on__isnull=True, review_due__gte=on)
                  .select_related("case__item", "case__applicant")):
         if file.review_due - dt.timedelta(days=rules.rules_for(file.year).remind_days) > on:
             continue

@@ -5,6 +5,8 @@ render."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -191,7 +193,7 @@ def files(request):
     return render(request, "assistance/files.html", {
         "page": page, "status": status, "category": category, "due": request.GET.get("due") == "1",
         "q": request.GET.get("q", ""), "statuses": FileStatus.choices, "categories": Category.choices,
-        "tab": "files"})
+        "tab": "files", "today": timezone.localdate()})
 
 
 # --- the public notice -------------------------------------------------------------------------------------
@@ -209,9 +211,13 @@ def publicise(request):
         picked = {as_id(v) for v in request.POST.getlist("cases")}
         chosen = [c for c in rows if c.pk in picked]
         try:
+            on = dt.date.fromisoformat(request.POST["on"]) if request.POST.get("on") else None
+        except ValueError:
+            on = dt.date.min  # refused with its message by the service
+        try:
             notice = services.publicise(actor=request.user, case_list=chosen,
                                         title=request.POST.get("title", "").strip() or NOTICE_TITLES[item],
-                                        body=request.POST.get("body", ""))
+                                        body=request.POST.get("body", ""), on=on)
         except (ValidationError, PermissionDenied, cases.CaseConflict) as exc:
             flash(request, exc)
             return redirect(f"{reverse('assistance:publicise')}?item={item}")
@@ -224,7 +230,7 @@ def publicise(request):
         orgs.setdefault(c.org, []).append(c)
     return render(request, "assistance/publicise.html", {
         "item": item, "items": list(NOTICE_TITLES.items()), "groups": list(orgs.items()),
-        "title": NOTICE_TITLES[item], "tab": "publicise"})
+        "title": NOTICE_TITLES[item], "tab": "publicise", "today": timezone.localdate()})
 
 
 # --- Golden Autumn ------------------------------------------------------------------------------------------

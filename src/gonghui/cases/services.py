@@ -563,47 +563,53 @@ def transition(*, actor, case: Case, name: str, reason: str = "", fix: dict | No
         changes["result"] = result
     if step.needs_assignee:
         changes["assigned_to"] = assignee
-    with transaction.atomic():
-        if not Case.objects.filter(pk=case.pk, state=source).update(**changes):
-            current = Case.objects.filter(pk=case.pk).values_list("state", flat=True).first()
-            raise CaseConflict(f"办件已被他人处理，当前为“{workflow.label(current or '')}”，请刷新后查看。")
-        for field, value in changes.items():
-            setattr(case, field, value)
-        clocks.apply(case, step, on)
-        clocks.refresh(case, on)
-        text = reason
-        if fix_list:
-            text = "；".join(f"{e['label']}{'：' + e['note'] if e['note'] else ''}" for e in fix_list["items"])
-            text += f"。{fix_list['note']}" if fix_list["note"] else ""
-        if step.needs_assignee:
-            text = "；".join(filter(None, [f"承办人：{assignee.display_name}", text]))
-        if step.needs_partner:
-            text = "；".join(filter(None, [f"指派：{partner_label(partner)}", text]))
-            assignment_offer(actor=actor, case=case, partner=partner)
-        if step.partner_answer:
-            _assignment_answer(actor, case, step.partner_answer, reason)
-        if step.needs_amount:
-            text = "；".join(filter(None, [f"金额：{amount} 元", text]))
-        add_event(case, actor, EventKind.TRANSITION, step.event_title, text=text, name=name, from_state=source,
-                  to_state=step.target, data={"result": result} if result else None)
-        _audit(actor, f"transition.{name}", case, f"{step.label}：{workflow.label(source)} → "
-               f"{workflow.label(step.target)}" + (f"，{reason}" if reason else ""))
-        if step.notify_staff:
-            resubmitted = source != workflow.initial and bool(case.fix_list)
-            notify.notify_centre(case, step.notify_staff, reason=reason,
-                                 note="补正后重新提交" if resubmitted else "新提交")
-        if step.notify:
-            from .registry import step_field_rows
+    before = {field: getattr(case, field) for field in changes}
+    try:
+        with transaction.atomic():
+            if not Case.objects.filter(pk=case.pk, state=source).update(**changes):
+                current = Case.objects.filter(pk=case.pk).values_list("state", flat=True).first()
+                raise CaseConflict(f"办件已被他人处理，当前为“{workflow.label(current or '')}”，请刷新后查看。")
+            for field, value in changes.items():
+                setattr(case, field, value)
+            clocks.apply(case, step, on)
+            clocks.refresh(case, on)
+            text = reason
+            if fix_list:
+                text = "；".join(f"{e['label']}{'：' + e['note'] if e['note'] else ''}" for e in fix_list["items"])
+                text += f"。{fix_list['note']}" if fix_list["note"] else ""
+            if step.needs_assignee:
+                text = "；".join(filter(None, [f"承办人：{assignee.display_name}", text]))
+            if step.needs_partner:
+                text = "；".join(filter(None, [f"指派：{partner_label(partner)}", text]))
+                assignment_offer(actor=actor, case=case, partner=partner)
+            if step.partner_answer:
+                _assignment_answer(actor, case, step.partner_answer, reason)
+            if step.needs_amount:
+                text = "；".join(filter(None, [f"金额：{amount} 元", text]))
+            add_event(case, actor, EventKind.TRANSITION, step.event_title, text=text, name=name, from_state=source,
+                      to_state=step.target, data={"result": result} if result else None)
+            _audit(actor, f"transition.{name}", case, f"{step.label}：{workflow.label(source)} → "
+                   f"{workflow.label(step.target)}" + (f"，{reason}" if reason else ""))
+            if step.notify_staff:
+                resubmitted = source != workflow.initial and bool(case.fix_list)
+                notify.notify_centre(case, step.notify_staff, reason=reason,
+                                     note="补正后重新提交" if resubmitted else "新提交")
+            if step.notify:
+                from .registry import step_field_rows
 
-            rows = step_field_rows(case.item, recorded)
-            said = "；".join(f"{label}：{value}" for label, value in rows) + "。" if rows else ""
-            started = step.keys_for("start")
-            notify.notify_applicant(case, step.notify, reason=reason, amount=amount or "", result=said,
-                                    clock=started[0] if started and started[0] != "*" else "",
-                                    assignee=(assignee.display_name if step.needs_assignee else
-                                              partner_label(partner) if step.needs_partner else ""),
-                                    fix="、".join(e["label"] for e in fix_list["items"]) if fix_list else "")
-        handler.on_step_by(case, step, source, actor)
+                rows = step_field_rows(case.item, recorded)
+                said = "；".join(f"{label}：{value}" for label, value in rows) + "。" if rows else ""
+                started = step.keys_for("start")
+                notify.notify_applicant(case, step.notify, reason=reason, amount=amount or "", result=said,
+                                        clock=started[0] if started and started[0] != "*" else "",
+                                        assignee=(assignee.display_name if step.needs_assignee else
+                                                  partner_label(partner) if step.needs_partner else ""),
+                                        fix="、".join(e["label"] for e in fix_list["items"]) if fix_list else "")
+            handler.on_step_by(case, step, source, actor)
+    except BaseException:
+        for field, value in before.items():  # the caller's object as the database still has it
+            setattr(case, field, value)
+        raise
     return case
 
 

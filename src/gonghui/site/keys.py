@@ -75,6 +75,8 @@ def _old(blob) -> bool:
 def rotate(progress=None) -> Rotated:
     """Re-encrypt everything still under the previous key; rebuild the blind indexes of what changed."""
     from gonghui.accounts.models import Partner
+    from gonghui.aid.models import Grant
+    from gonghui.assistance.models import FestivalVisit, HouseholdMember
     from gonghui.cases.models import Attachment, Case
     from gonghui.payments.models import PaymentLine
     from gonghui.registry.models import ImportJob, Worker, WorkerAccount
@@ -103,6 +105,13 @@ def rotate(progress=None) -> Rotated:
             a.id_bidx = pii.blind_index(number, purpose="id_number")
         return ["id_enc", "id_bidx"]
 
+    def grants(rows):
+        for g in rows:
+            number = pii.decrypt(g.person_enc, field="id_number")
+            g.person_enc = pii.encrypt(number, field="id_number")
+            g.person_bidx = pii.blind_index(number, purpose="id_number")
+        return ["person_enc", "person_bidx"]
+
     def sealed(attr, field_name):
         def convert(rows):
             for row in rows:
@@ -122,6 +131,8 @@ def rotate(progress=None) -> Rotated:
         ("支付明细账号", PaymentLine, "account_enc", sealed("account_enc", "bank_card")),
         ("合作机构账号", Partner, "account_enc", sealed("account_enc", "bank_card")),
         ("导入文件", ImportJob, "file_enc", imports),
+        ("家庭成员身份证号", HouseholdMember, "id_enc", sealed("id_enc", "id_number")),
+        ("救助台账身份证号", Grant, "person_enc", grants),
     ]
     for label, model, column, convert in plan:
         last = 0
@@ -140,18 +151,19 @@ def rotate(progress=None) -> Rotated:
             if progress:
                 progress(label, last)
     done.add("附件文件", _attachments(Attachment))
+    done.add("慰问签收单", _attachments(FestivalVisit, ("receipt",)))
     pii.reset_keys()
     return done
 
 
-def _attachments(model) -> int:
+def _attachments(model, attrs=("stored", "preview")) -> int:
     """Each stored file re-encrypted under a new name; the row points to it in one transaction, and the old
     file is removed after (a run cut off leaves at worst an orphan file, never a row without its file)."""
     storage = storages["attachments"]
     count = 0
     for row in model.objects.order_by("pk").iterator(chunk_size=500):
         moved = {}
-        for attr in ("stored", "preview"):
+        for attr in attrs:
             path = getattr(row, attr)
             if not path:
                 continue
@@ -176,13 +188,16 @@ def _attachments(model) -> int:
 def remaining() -> int:
     """How many values or files are still under an older key (0: the old key may be dropped)."""
     from gonghui.accounts.models import Partner
+    from gonghui.aid.models import Grant
+    from gonghui.assistance.models import HouseholdMember
     from gonghui.cases.models import Case
     from gonghui.payments.models import PaymentLine
     from gonghui.registry.models import ImportJob, Worker, WorkerAccount
 
     left = 0
     for model, columns in ((Worker, ("id_enc", "bank_enc")), (WorkerAccount, ("id_enc",)), (Case, ("form_secret",)),
-                           (PaymentLine, ("account_enc",)), (Partner, ("account_enc",)), (ImportJob, ("file_enc",))):
+                           (PaymentLine, ("account_enc",)), (Partner, ("account_enc",)), (ImportJob, ("file_enc",)),
+                           (HouseholdMember, ("id_enc",)), (Grant, ("person_enc",))):
         for values in model.objects.values_list(*columns).iterator(chunk_size=5000):
             left += any(_old(v) for v in values)
     return left

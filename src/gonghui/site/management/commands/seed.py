@@ -7,6 +7,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from gonghui.assistance.demo_data import build_assistance
 from gonghui.cases.demo_data import build_cases
 from gonghui.legal.demo_data import build_legal
 from gonghui.mutual_aid.demo_data import build_mutual_aid
@@ -55,6 +56,12 @@ class Command(BaseCommand):
                     f"法律服务：律师事务所 1 家、律师 8 名（lawyer1…lawyer8），援助案件 {legal['cases']} 件，"
                     f"法律咨询 {legal['consultations']} 件，陈埭镇律师值班 {legal['duty']} 个半天，"
                     f"7个调解片区的劳动争议调解 {legal['mediations']} 件。"))
+            assistance = build_assistance()
+            if assistance["files"]:
+                self.stdout.write(self.style.SUCCESS(
+                    f"困难帮扶：建档申请 {assistance['files']} 件（在档 {assistance['on_file']} 户），"
+                    f"困难救助 {assistance['aid']} 件，金秋助学 {assistance['autumn']} 件，"
+                    f"春节送温暖慰问名单 {assistance['festival']} 户。"))
 
 
 class _Progress:
