@@ -137,7 +137,7 @@ def test_hardship_file_golden_autumn_and_no_double_aid(phone, desktop, browser, 
     from pypdf import PdfReader
 
     pdf = desktop.request.get(server + f"/desk/notices/{notice}/notice.pdf")
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages).replace(" ", "")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages).replace(" ", "").replace("\n", "")
     assert masked in text and name not in text and own_id not in text
     # an objection from the public, answered by the clerk
     passer_by.get_by_label("异议对象").select_option(index=1)
