@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.utils import timezone
 
 from gonghui.aid import services as aid
@@ -44,6 +44,7 @@ from .models import (
     FestivalVisit,
     FileStatus,
     HardshipFile,
+    HardshipRules,
     HomeVisit,
     HouseholdMember,
     Programme,
@@ -103,7 +104,7 @@ def file_of(case: Case) -> HardshipFile:
     return found
 
 
-def _may_edit_household(actor, file: HardshipFile) -> bool:
+def may_edit_household(actor, file: HardshipFile) -> bool:
     case = file.case
     if file.status == FileStatus.ON_FILE:  # the yearly review: the town's staff bring the household up to date
         return cases.staff_may(actor, case, PERM_HANDLE)
@@ -117,7 +118,7 @@ def _may_edit_household(actor, file: HardshipFile) -> bool:
 def member_add(*, actor, case: Case, name: str, relation: str, id_number: str, health: str = "healthy",
                schooling: str = "none", employment: str = "employed", income="0") -> HouseholdMember:
     file = file_of(case)
-    if not _may_edit_household(actor, file):
+    if not may_edit_household(actor, file):
         raise PermissionDenied("该档案当前不能修改家庭成员。")
     errors: dict[str, str] = {}
     name = (name or "").strip()
@@ -169,7 +170,7 @@ def pii_name(name: str) -> str:
 
 def member_remove(*, actor, member: HouseholdMember) -> None:
     file = member.file
-    if not _may_edit_household(actor, file):
+    if not may_edit_household(actor, file):
         raise PermissionDenied("该档案当前不能修改家庭成员。")
     with transaction.atomic():
         member.delete()
@@ -399,9 +400,14 @@ def daily(on: dt.date | None = None) -> dict[str, int]:
     date has passed lapses."""
     on = on or timezone.localdate()
     reminded = lapsed = 0
-    for file in (HardshipFile.objects.filter(status=FileStatus.ON_FILE, reminded_on__isnull=True, review_due__gte=on)
+    ahead = HardshipRules.objects.aggregate(m=Max("remind_days"))["m"] or 30
+    year_rules: dict[int, HardshipRules] = {}
+    for file in (HardshipFile.objects.filter(status=FileStatus.ON_FILE, reminded_on__isnull=True, review_due__gte=on,
+                                             review_due__lte=on + dt.timedelta(days=ahead))
                  .select_related("case__item", "case__applicant")):
-        if file.review_due - dt.timedelta(days=rules.rules_for(file.year).remind_days) > on:
+        if file.year not in year_rules:
+            year_rules[file.year] = rules.rules_for(file.year)
+        if file.review_due - dt.timedelta(days=year_rules[file.year].remind_days) > on:
             continue
         with transaction.atomic():
             if HardshipFile.objects.filter(pk=file.pk, reminded_on__isnull=True).update(reminded_on=on):

@@ -37,6 +37,7 @@ from .models import (
     Employment,
     FestivalVisit,
     FileStatus,
+    HardshipFile,
     Health,
     HouseholdMember,
     Relation,
@@ -53,13 +54,14 @@ def case_section(case: Case, user, surface: str) -> dict:
     ctx = {"template": f"assistance/_{surface}_section.html", "code": code, **CHOICES,
            "award": Award.objects.filter(case=case).first(), "entry": selectors.notice_of(case)}
     if code == FILE_ITEM:
-        file = services.file_of(case) if case.state == State.DRAFT else case.hardship_file \
-            if hasattr(case, "hardship_file") else None
+        # a draft's household is written with its first member; until then an empty one is shown (no write
+        # on a page view)
+        file = HardshipFile.objects.filter(case=case).first() or HardshipFile(
+            case=case, worker_id=case.applicant_id, org_id=case.org_id, year=timezone.localdate().year)
         ctx["file"] = file
-        if file is not None:
-            ctx["members"] = list(file.members.all())
-            ctx["can_edit"] = services._may_edit_household(user, file)
-            ctx["visits"] = list(file.visits.all())
+        ctx["members"] = list(file.members.all()) if file.pk else []
+        ctx["visits"] = list(file.visits.all()) if file.pk else []
+        ctx["can_edit"] = services.may_edit_household(user, file)
         staff = surface == "desk" and cases.staff_may(user, case, "cases.handle_case")
         ctx["can_visit"] = staff and case.state == State.ACCEPTED
         ctx["can_publicise"] = staff and case.state == VISITED
