@@ -216,3 +216,21 @@ def test_aid_is_paid_through_the_shared_batches(on_file, applied, staff, worker_
     assert Case.objects.get(pk=case.pk).state == State.FULFILLED
     assert Award.objects.get(case=case).paid_at is not None
     assert HardshipFile.objects.get(worker=case.applicant).awards.count() == 1
+
+
+def test_an_invoice_staff_add_after_submission_is_held_at_once_and_a_removed_one_let_go(on_file, applied, staff):
+    on_file()
+    case = applied(kind="医疗救助", amount="", invoices=[("MZ000010", "9000", "3000"), ("MZ000011", "900", "0")])
+    services.invoice_add(actor=staff["qingyang_staff"], case=case, number="MZ000012", hospital="晋江市医院",
+                         issued_on=timezone.localdate(), amount="1200", insured="200")
+    held = set(InvoiceUse.objects.filter(source="hardship_aid", object_id=case.pk, active=True)
+               .values_list("number", flat=True))
+    assert held == {"MZ000010", "MZ000011", "MZ000012"}
+    # returned, the worker drops an invoice and submits again: that number is free
+    cases.transition(actor=staff["qingyang_staff"], case=case, name="return",
+                     fix={"items": [{"type": "field", "key": "reason", "note": "第二张发票不属于本次住院"}]})
+    services.invoice_remove(actor=_user(case), invoice=case.aid_invoices.get(number="MZ000011"))
+    case = cases.form_update(actor=_user(case), case=Case.objects.get(pk=case.pk),
+                             data={**case.form, **case.secrets(), "reason": "住院透析费用，已删除门诊发票。"})
+    cases.transition(actor=_user(case), case=case, name="submit")
+    assert not aid.invoices_held(["MZ000011"]) and aid.invoices_held(["MZ000010"])

@@ -186,3 +186,16 @@ def test_the_worker_cannot_apply_twice(on_file, file_item, worker_user):
     from gonghui.cases.services import unavailable
 
     assert "已纳入困难职工档案" in unavailable(file_item, worker_user("王芳").worker_account.worker)
+
+
+def test_the_visit_photos_are_the_staffs_to_take(household, worker_user):
+    from django.test import Client
+
+    case = household(submit=False)
+    user = worker_user("王芳")
+    with pytest.raises(PermissionDenied, match="由工作人员上传"):
+        cases.attachment_add(actor=user, case=case, material="visit_photos", name="v.png", data=png())
+    client = Client()
+    client.force_login(user)
+    page = client.get(f"/m/cases/{case.number}/").content.decode()
+    assert "入户核查照片" not in page and "家庭成员收入证明" in page

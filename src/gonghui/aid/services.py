@@ -102,14 +102,17 @@ def invoices_held(numbers, *, exclude: tuple[str, int] | None = None) -> dict[st
 
 
 def invoices_reserve(*, source: str, programme: str, object_id: int, case, reference: str, numbers) -> None:
-    """Hold the numbers for this case (inside the caller's transaction); refuses, naming the programme and
-    case, a number another case holds — also when both are reserved at the same moment."""
+    """Hold exactly these numbers for this case (inside the caller's transaction; a number it held and no
+    longer lists is let go); refuses, naming the programme and case, a number another case holds — also
+    when both are reserved at the same moment."""
     numbers = sorted({clean_number(n) for n in numbers})
     held = invoices_held(numbers, exclude=(source, object_id))
     if held:
         raise ValidationError({"invoices": list(held.values())})
     mine = set(InvoiceUse.objects.filter(source=source, object_id=object_id, active=True)
                .values_list("number", flat=True))
+    InvoiceUse.objects.filter(source=source, object_id=object_id, active=True).exclude(number__in=numbers).update(
+        active=False)
     try:
         with transaction.atomic():
             InvoiceUse.objects.bulk_create([

@@ -64,7 +64,7 @@ def build_assistance() -> dict[str, int]:
     from gonghui.cases.demo_data import demo_image
     from gonghui.cases.models import Case, ServiceItem
     from gonghui.notices import services as notices
-    from gonghui.registry.models import Worker
+    from gonghui.registry.models import Worker, WorkerAccount
 
     from . import services
     from .models import FileStatus, HardshipFile, LivingStandard
@@ -79,7 +79,9 @@ def build_assistance() -> dict[str, int]:
     qingyang = Org.objects.get(code="qingyang")
     LivingStandard.objects.get_or_create(org=qingyang, year=today.year, defaults={
         "monthly": Decimal("880"), "note": "假设示例：青阳街道的低保标准"})
-    workers = list(Worker.objects.filter(enterprise__isnull=False, hukou="local").order_by("pk")[:600])
+    # workers without a sign-in: the demo worker's own account stays free to try every application
+    workers = list(Worker.objects.filter(enterprise__isnull=False, hukou="local")
+                   .exclude(pk__in=WorkerAccount.objects.values("worker_id")).order_by("pk")[:600])
     chosen = rng.sample(workers, k=len(PLAN) + 2)
     files = []
     for (category, fate), worker in zip(PLAN, chosen, strict=False):

@@ -518,10 +518,18 @@ def invoice_add(*, actor, case: Case, number: str, hospital: str, issued_on, amo
     with transaction.atomic():
         row = AidInvoice.objects.create(case=case, number=number, hospital=hospital[:60], issued_on=day, amount=total,
                                         insured=paid)
+        if case.state not in (State.DRAFT, State.RETURNED):  # staff adding to a submitted application: held now
+            _hold_invoices(case)
         cases.add_event(case, actor, "edit", f"填写发票{number}", public=False)
         audit.record(actor=actor, action="assistance.invoice_add", obj=case,
                      summary=f"{case.number} 发票{number} {money(total)}元，已报销{money(paid)}元")
     return row
+
+
+def _hold_invoices(case: Case) -> None:
+    """The application's invoice numbers held in the aid ledger (mutual aid and others cannot pay them)."""
+    aid.invoices_reserve(source=AID_ITEM, programme="困难职工医疗救助", object_id=case.pk, case=case,
+                         reference=case.number, numbers=case.aid_invoices.values_list("number", flat=True))
 
 
 def invoice_remove(*, actor, invoice: AidInvoice) -> None:
@@ -662,10 +670,7 @@ def on_step(case: Case, step, source: str, actor) -> None:
             HardshipFile.objects.filter(case=case).update(status=FileStatus.REFUSED)
     elif code == AID_ITEM:
         if name == "submit":
-            numbers = list(case.aid_invoices.values_list("number", flat=True))
-            if numbers:
-                aid.invoices_reserve(source=AID_ITEM, programme="困难职工医疗救助", object_id=case.pk, case=case,
-                                     reference=case.number, numbers=numbers)
+            _hold_invoices(case)
         elif name in ("withdraw", "not_accept", "deny"):
             aid.invoices_release(source=AID_ITEM, object_id=case.pk)
         elif name == "approve":

@@ -14,6 +14,9 @@ A simple item needs nothing else: the form is validated from its field declarati
 list from its materials, deadlines from its clocks (``{"key", "label", "days"}``, each a clock its
 workflow knows; ``"unit"`` overrides the workflow's). Its states and steps are those of its workflow
 (``Item.workflow``, cases.states); module code attaches to an item through one ``Handler``.
+
+A material is the applicant's to give unless it says ``"by": "staff"`` (a home visit's photos, a lawyer's
+documents): the applicant is then not offered it and may not upload it; staff scan it as any other.
 """
 
 from __future__ import annotations
@@ -94,6 +97,11 @@ def check_declaration(item: Item) -> None:
         raise ValueError(f"{item.code}: field keys repeat")
     if len({m["key"] for m in item.materials}) != len(item.materials):
         raise ValueError(f"{item.code}: material keys repeat")
+    for spec in item.materials:
+        if spec.get("by", "applicant") not in ("applicant", "staff"):
+            raise ValueError(f"{item.code}.{spec['key']}: a material is given by the applicant or by staff")
+        if spec.get("by") == "staff" and spec.get("required"):
+            raise ValueError(f"{item.code}.{spec['key']}: a material staff add cannot be required of the applicant")
     for spec in item.fields:
         if spec.get("prefill") not in (None, "name", "phone", "enterprise"):
             raise ValueError(f"{item.code}.{spec['key']}: prefill must be name, phone or enterprise")

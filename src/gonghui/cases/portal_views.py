@@ -87,7 +87,9 @@ def detail(request, number: str):
     return render(request, "cases/m/detail.html", {
         "case": case, "events": [e for e in page["events"] if e.public], "clocks": page["clocks"],
         "rating": page["rating"], "rows": catalogue.display_rows(case.item, case.form),
-        "materials": [(m, attached.get(m["key"], [])) for m in case.item.materials],
+        # what staff add (a home visit's photos) is shown once it is there, never offered for upload
+        "materials": [(m, attached.get(m["key"], [])) for m in case.item.materials
+                      if m.get("by") != "staff" or attached.get(m["key"])],
         "editable": services.is_editable(case), "scores": RatingScore.choices,
         # the applicant's steps: those that send the case on (submit) first, those that end it last
         "forward_steps": [t for t in steps if t.target not in case.workflow.closed_states],

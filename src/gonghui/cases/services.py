@@ -334,6 +334,8 @@ def attachment_add(*, actor, case: Case, material: str, name: str, data: bytes) 
     spec = case.item.material(material)
     if spec is None and material != "other":
         raise ValidationError({"material": "请选择材料类型。"})
+    if spec and spec.get("by") == "staff" and not staff:  # e.g. the home visit's photos: the visitors take them
+        raise PermissionDenied(f"“{spec['name']}”由工作人员上传。")
     if case.attachments.count() >= MAX_ATTACHMENTS:
         raise ValidationError(f"每个办件最多上传{MAX_ATTACHMENTS}个文件。")
     info = uploads.inspect(data, name)
