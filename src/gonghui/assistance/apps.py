@@ -34,7 +34,8 @@ FILE_ITEM = {
         {"key": "income_proof", "name": "家庭成员收入证明", "required": True, "note": "工资条、单位证明或无收入声明"},
         {"key": "hardship_proof", "name": "致困证明", "required": False,
          "note": "病历和医疗费用票据、残疾证、学费凭证、事故或灾害证明等"},
-        {"key": "visit_photos", "name": "入户核查照片", "required": False, "by": "staff", "note": "工作人员入户核查时拍摄"},
+        {"key": "visit_photos", "name": "入户核查照片", "required": False, "by": "staff",
+         "note": "工作人员入户核查时拍摄"},
     ],
     "fields": [
         {"key": "cause", "label": "致困原因", "type": "choice", "required": True,
