@@ -28,6 +28,10 @@ def test_the_api_refuses_a_bad_page_in_its_json_shape(url, login, city):
     "/desk/workers/export.xlsx?page=-1", f"/desk/workers/?org={HUGE}", f"/desk/workers/?enterprise={HUGE}",
     "/desk/cases/?page=0", f"/desk/cases/?town={HUGE}", f"/desk/workers/{HUGE}/", f"/desk/enterprises/?town={HUGE}",
     f"/desk/cases/new/?worker={HUGE}&item=ticket_home", f"/desk/payments/?town={HUGE}",
+    f"/desk/assistance/?page={HUGE}", "/desk/assistance/?page=0&status=x&category=y",
+    f"/desk/assistance/festival/{HUGE}/", f"/desk/assistance/festival/visits/{HUGE}/receipt/",
+    "/desk/assistance/golden-autumn/?year=abc", f"/dash/assistance/?year={HUGE}",
+    "/desk/assistance/publicise/?item=nothing",
 ])
 def test_no_500_for_numbers_out_of_range(url, login, city, people):
     response = login("city_staff").get(url)
@@ -48,3 +52,24 @@ def test_a_crash_on_the_api_answers_in_json_with_an_incident_id(login, city, mon
     response = client.get("/api/v1/cases")
     assert response.status_code == 500 and response.json()["code"] == "error"
     assert response.json()["incident"] in response.json()["detail"]
+
+
+@pytest.mark.parametrize("url", [
+    f"/desk/assistance/festival/visits/{HUGE}/", f"/desk/assistance/cases/KNDA-2026-000001/members/{HUGE}/remove/",
+    f"/m/assistance/cases/KNDA-2026-000001/members/{HUGE}/remove/",
+    f"/m/assistance/cases/KNDA-2026-000001/invoices/{HUGE}/remove/",
+])
+def test_no_500_for_a_post_to_an_id_out_of_range(url, login, city, people):
+    response = login("city_staff").post(url, {"visited_on": "x"})
+    assert response.status_code in (302, 403, 404), (url, response.status_code)
+
+
+def test_the_festival_form_refuses_nonsense(login, city):
+    client = login("city_staff")
+    response = client.post("/desk/assistance/festival/", {"org": HUGE, "year": "2027", "name": "x"}, follow=True)
+    assert response.status_code == 200 and "请选择组织单位" in response.content.decode()
+    response = client.post("/desk/assistance/publicise/?item=hardship_file", {"cases": [HUGE, "abc"], "on": "abc"},
+                           follow=True)
+    assert response.status_code == 200 and "公示张贴日期应为今天或30天以内的日期" in response.content.decode()
+    response = client.post("/desk/assistance/publicise/?item=hardship_file", {"cases": [HUGE, "abc"]}, follow=True)
+    assert response.status_code == 200 and "请选择要公示的对象" in response.content.decode()

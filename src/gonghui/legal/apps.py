@@ -31,7 +31,7 @@ AID_ITEM = {
         {"key": "evidence", "name": "证据材料", "required": False, "note": "欠薪条、工伤认定书、聊天记录截图等"},
         {"key": "income_proof", "name": "经济困难证明或收入情况说明", "required": False,
          "note": "农民工追索劳动报酬或工伤赔偿的无需提供"},
-        {"key": "lawyer_docs", "name": "办案文书", "required": False,
+        {"key": "lawyer_docs", "name": "办案文书", "required": False, "by": "staff",
          "note": "律师上传：仲裁申请书、调解书、裁决书、判决书等"},
     ],
     "fields": [
@@ -59,6 +59,7 @@ AID_ITEM = {
         "accepted": "您申请的“{item}”（{number}）已受理，工会将自收到完整申请之日起7日内作出是否给予法律援助的决定。",
     },
     "workflow": "legal_aid",
+    "version": 2,  # 2: the lawyer's documents are staff's to add
 }
 
 
@@ -114,7 +115,7 @@ MEDIATION_ITEM = {
     "materials": [
         {"key": "id_card", "name": "身份证（正反面）", "required": True},
         {"key": "evidence", "name": "证据材料", "required": False, "note": "劳动合同、工资条、欠条、考勤记录等"},
-        {"key": "signed_agreement", "name": "签字的调解协议书", "required": False,
+        {"key": "signed_agreement", "name": "签字的调解协议书", "required": False, "by": "staff",
          "note": "调解员上传双方签字后的协议书扫描件"},
     ],
     "fields": [
@@ -152,6 +153,7 @@ MEDIATION_ITEM = {
         ],
     },
     "workflow": "mediation",
+    "version": 2,  # 2: the signed agreement is the mediator's to add
 }
 
 
