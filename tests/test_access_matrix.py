@@ -257,6 +257,10 @@ RULES = {
     "assistance_m:invoice_remove": Scoped(case_target(pk=1), method="post"),
     "assistance_m:payee": Scoped(case_target(), method="post", data={"bank_card": "6222021402000000001"}),
     "assistance_dash:figures": SIGNED_IN,
+    "api-v1:get_file": Scoped(case_target()),
+    "api-v1:add_member": Scoped(case_target(), method="post", data={"name": "x", "relation": "child",
+                                                                    "id_number": "x"}),
+    "api-v1:get_application": Scoped(case_target()),
     "legal:duty_record": Scoped(lambda world: {"pk": world["duty"].pk}, method="post", data={"served": "1"}),
     "legal:duty_cancel": Scoped(lambda world: {"pk": world["duty"].pk}, method="post"),
     # the example module of docs/modules.md (installed by the test settings)

@@ -146,6 +146,7 @@ class AssistanceConfig(AppConfig):
         surfaces.pages("desk", "assistance/", "gonghui.assistance.urls", order=60)
         surfaces.pages("m", "assistance/", "gonghui.assistance.m_urls", order=60)
         surfaces.pages("dash", "assistance/", "gonghui.assistance.dash_urls", order=60)
+        surfaces.api_router("gonghui.assistance.api.router")
         surfaces.panel("assistance", "困难帮扶", "gonghui.assistance.figures.panel", permission="cases.view_case",
                        url_name="assistance_dash:figures", order=40)
         surfaces.daily("assistance", "gonghui.assistance.services.daily")
