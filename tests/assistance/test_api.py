@@ -21,7 +21,7 @@ def test_a_file_and_its_household_on_the_api(visited, staff, login, people):
     detail = got["detail"]
     assert (got["state"], detail["category"], detail["per_capita"]) == ("visited", "deep", "375.00")
     own = people["王芳"].id_number_clear()
-    assert [m["id_masked"] for m in detail["household"]][0] == own[:6] + "*" * 10 + own[-4:]
+    assert detail["household"][0]["id_masked"] == own[:6] + "*" * 10 + own[-4:]
     assert own not in json.dumps(got, ensure_ascii=False)
     assert detail["visits"][0]["visitors"] == "陈志强、黄丽娟" and detail["notice"] is None
     bad = api.post(f"/api/v1/assistance/files/{case.number}/members", json.dumps(
