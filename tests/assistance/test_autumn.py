@@ -95,3 +95,27 @@ def test_approved_after_the_notice_at_the_tiers_amount(apply, on_file, autumn_ca
     case.refresh_from_db()
     cases.transition(actor=clerk, case=case, name="approve")
     assert Award.objects.get(case=case).amount == Decimal("3000.00")
+
+
+def test_a_strangers_aid_is_not_revealed_to_an_applicant(apply, on_file, autumn_campaign, people, worker_user, staff,
+                                                         today):
+    """An off-file applicant typing the ID number of a student aided elsewhere learns only that the student
+    has had such aid this year — not the programme's case, its amount or the name."""
+    on_file()
+    first = apply()
+    clerk = staff["qingyang_staff"]
+    for step in ("accept", "review"):
+        cases.transition(actor=clerk, case=first, name=step)
+    notice = services.publicise(actor=clerk, case_list=[first], title="公示")
+    today(notice.closes_on + dt.timedelta(days=1))
+    first.refresh_from_db()
+    cases.transition(actor=clerk, case=first, name="approve")
+    autumn_campaign.off_file = True
+    autumn_campaign.closes_on = notice.closes_on + dt.timedelta(days=30)
+    autumn_campaign.save()
+    other = apply(name="张伟", submit=False, household_income="1200",
+                  student_id=autumn_form(people["王芳"])["student_id"])  # 王芳's son, typed by a stranger
+    with pytest.raises(ValidationError) as refused:
+        cases.transition(actor=worker_user("张伟"), case=other, name="submit")
+    said = " ".join(refused.value.messages)
+    assert "已获助学类救助" in said and first.number not in said and "陈子涵" not in said and "3,000" not in said

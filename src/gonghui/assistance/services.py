@@ -478,7 +478,16 @@ def aid_eligibility(case: Case) -> None:
                         household=file.household, one_kind_only=file.category == Category.RELATIVE,
                         exclude=(AID_ITEM, case.pk))
     if found:
-        raise ValidationError([f"不能重复救助：{c}" for c in found])
+        raise ValidationError(_told(found, file.household))
+
+
+def _told(found, household: str | None) -> list[str]:
+    """What the applicant is told of a clash: in full (programme, case, amount) when it is their own
+    household's aid; otherwise only that the person has had such aid — an ID number typed on a form must not
+    reveal a stranger's aid. The clerk is told every detail when approving (the ledger's own refusal)."""
+    return [f"不能重复救助：{c}" if household and c.grant.household == household else
+            f"不能重复救助：该学生（或受助人）{c.grant.period}年已获{c.grant.get_purpose_display()}类救助，"
+            "同一年度同一用途不重复救助。详情请咨询镇街职工服务中心。" for c in found]
 
 
 def invoice_add(*, actor, case: Case, number: str, hospital: str, issued_on, amount, insured) -> AidInvoice:
@@ -637,7 +646,7 @@ def autumn_eligibility(case: Case) -> None:
                         one_kind_only=file is not None and file.category == Category.RELATIVE,
                         exclude=(AUTUMN_ITEM, case.pk))
     if found:
-        raise ValidationError([f"不能重复救助：{c}" for c in found])
+        raise ValidationError(_told(found, file.household if file else None))
 
 
 def _autumn_approved(actor, case: Case) -> Award:
