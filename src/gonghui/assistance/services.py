@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from decimal import Decimal, InvalidOperation
+from calendar import monthrange
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -25,7 +26,7 @@ from gonghui.cases.models import Case, State
 from gonghui.cases.states import PERM_HANDLE
 from gonghui.core import audit, idnumber, pii, uploads
 from gonghui.core.errors import Conflict
-from gonghui.core.numbers import money
+from gonghui.core.numbers import money, parse_amount
 from gonghui.notices import services as notices
 from gonghui.orgs.scoping import in_scope
 from gonghui.registry.models import Hukou, Tag
@@ -64,18 +65,7 @@ EXCLUDED = ("军事院校", "免费师范生", "定向委培生")
 
 
 def _decimal(value, label: str, *, required: bool = True) -> Decimal:
-    text = str(value if value is not None else "").strip().replace(",", "").replace("，", "")
-    if not text:
-        if required:
-            raise ValidationError(f"请填写{label}。")
-        return Decimal("0")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValidationError(f"{label}应为数字。") from None
-    if number < 0 or number >= Decimal("100000000") or not number.is_finite():
-        raise ValidationError(f"{label}应在0到1亿元之间。")
-    return number.quantize(Decimal("0.01"))
+    return parse_amount(value, label, required=required)
 
 
 def _date(value, label: str) -> dt.date:
@@ -157,15 +147,11 @@ def member_add(*, actor, case: Case, name: str, relation: str, id_number: str, h
             file=file, name=name, relation=relation, id_enc=pii.encrypt(person.value, field="id_number"),
             birth_date=person.birth_date, health=health, schooling=schooling, employment=employment, income=yearly)
         _reclassify(file)
-        cases.add_event(case, actor, "edit", f"增加家庭成员：{pii_name(name)}（{Relation(relation).label}）",
+        cases.add_event(case, actor, "edit", f"增加家庭成员：{notices.mask_name(name)}（{Relation(relation).label}）",
                         public=False)
         audit.record(actor=actor, action="assistance.member_add", obj=case,
                      summary=f"{case.number} 增加家庭成员{Relation(relation).label}，年收入{money(yearly)}元")
     return member
-
-
-def pii_name(name: str) -> str:
-    return notices.mask_name(name)
 
 
 def member_remove(*, actor, member: HouseholdMember) -> None:
@@ -175,7 +161,7 @@ def member_remove(*, actor, member: HouseholdMember) -> None:
     with transaction.atomic():
         member.delete()
         _reclassify(file)
-        cases.add_event(file.case, actor, "edit", f"删除家庭成员：{pii_name(member.name)}", public=False)
+        cases.add_event(file.case, actor, "edit", f"删除家庭成员：{notices.mask_name(member.name)}", public=False)
         audit.record(actor=actor, action="assistance.member_remove", obj=file.case,
                      summary=f"{file.case.number} 删除家庭成员{member.get_relation_display()}")
 
@@ -323,9 +309,7 @@ def _file_approved(case: Case) -> None:
 def _add_months(day: dt.date, months: int) -> dt.date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
-    import calendar as _cal
-
-    return dt.date(year, month, min(day.day, _cal.monthrange(year, month)[1]))
+    return dt.date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
 def _tag(file: HardshipFile, *, on: bool) -> None:

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
 
 
 def count(value) -> str:
@@ -31,3 +33,22 @@ def as_id(value) -> int | None:
         return None
     number = int(text)
     return number if 0 < number <= MAX_ID else None
+
+
+def parse_amount(raw, label: str, key: str = "", *, required: bool = True,
+                 ceiling: Decimal = Decimal("10000000")) -> Decimal:
+    """An amount in yuan typed on a form (``12,000`` or ``12000.5``), to the fen; a blank one is 0 unless
+    ``required``; else ValidationError keyed by the field (``key``) and worded by its ``label``."""
+    key = key or label
+    text = str(raw if raw is not None else "").replace(",", "").replace("，", "").strip()
+    if not text:
+        if required:
+            raise ValidationError({key: f"请填写{label}。"})
+        return Decimal("0.00")
+    try:
+        value = Decimal(text)
+    except (InvalidOperation, ValueError):
+        raise ValidationError({key: f"{label}应为金额数字。"}) from None
+    if not value.is_finite() or value < 0 or value > ceiling:
+        raise ValidationError({key: f"{label}不是有效金额。"})
+    return value.quantize(Decimal("0.01"))
