@@ -40,7 +40,7 @@ def applied(aid_item, worker_user):
             "kind": kind, "amount": amount, "reason": "丈夫透析，家中入不敷出。", "phone": "13600000001",
             **BANK, **extra})
         for number, amount_, insured in invoices:
-            services.invoice_add(actor=user, case=case, number=number, hospital="晋江市医院",
+            aid.case_invoice_add(actor=user, case=case, number=number, hospital="晋江市医院",
                                  issued_on=timezone.localdate() - dt.timedelta(days=5), amount=amount_, insured=insured)
         cases.attachment_add(actor=user, case=case, material="proof", name="proof.png", data=png())
         if submit:
@@ -136,7 +136,7 @@ def test_an_invoice_paid_by_mutual_aid_is_not_claimed_again_in_medical_aid(on_fi
     on_file()
     medical = applied(kind="医疗救助", amount="", submit=False)
     with pytest.raises(ValidationError) as refused:
-        services.invoice_add(actor=_user(medical), case=medical, number="HZ0000777", hospital="晋江市医院",
+        aid.case_invoice_add(actor=_user(medical), case=medical, number="HZ0000777", hospital="晋江市医院",
                              issued_on=timezone.localdate(), amount="12000", insured="6000")
     assert refused.value.message_dict["number"] == [f"发票HZ0000777已在医疗互助（{claim.number}）报销，同一张发票不能重复报销。"]
 
@@ -221,7 +221,7 @@ def test_aid_is_paid_through_the_shared_batches(on_file, applied, staff, worker_
 def test_an_invoice_staff_add_after_submission_is_held_at_once_and_a_removed_one_let_go(on_file, applied, staff):
     on_file()
     case = applied(kind="医疗救助", amount="", invoices=[("MZ000010", "9000", "3000"), ("MZ000011", "900", "0")])
-    services.invoice_add(actor=staff["qingyang_staff"], case=case, number="MZ000012", hospital="晋江市医院",
+    aid.case_invoice_add(actor=staff["qingyang_staff"], case=case, number="MZ000012", hospital="晋江市医院",
                          issued_on=timezone.localdate(), amount="1200", insured="200")
     held = set(InvoiceUse.objects.filter(source="hardship_aid", object_id=case.pk, active=True)
                .values_list("number", flat=True))
@@ -229,7 +229,7 @@ def test_an_invoice_staff_add_after_submission_is_held_at_once_and_a_removed_one
     # returned, the worker drops an invoice and submits again: that number is free
     cases.transition(actor=staff["qingyang_staff"], case=case, name="return",
                      fix={"items": [{"type": "field", "key": "reason", "note": "第二张发票不属于本次住院"}]})
-    services.invoice_remove(actor=_user(case), invoice=case.aid_invoices.get(number="MZ000011"))
+    aid.case_invoice_remove(actor=_user(case), invoice=case.medical_invoices.get(number="MZ000011"))
     case = cases.form_update(actor=_user(case), case=Case.objects.get(pk=case.pk),
                              data={**case.form, **case.secrets(), "reason": "住院透析费用，已删除门诊发票。"})
     cases.transition(actor=_user(case), case=case, name="submit")

@@ -12,6 +12,8 @@ Invariants, kept by the database itself so that two clerks approving at the same
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -97,3 +99,29 @@ class InvoiceUse(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class CaseInvoice(models.Model):
+    """A medical invoice of a case of any programme that pays on self-paid medical costs (hardship medical
+    aid, model workers' hospital subsidy): typed by the applicant or the clerk; its number is held in the
+    registry above (``InvoiceUse``) from submission, so no other case of any programme pays it again."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="medical_invoices")
+    number = models.CharField("发票号码", max_length=40)
+    hospital = models.CharField("医院", max_length=60)
+    issued_on = models.DateField("结算日期")
+    amount = models.DecimalField("发票金额（元）", max_digits=10, decimal_places=2)
+    insured = models.DecimalField("医保等已报销（元）", max_digits=10, decimal_places=2)
+
+    class Meta:
+        verbose_name = "医疗费用发票"
+        verbose_name_plural = "医疗费用发票"
+        ordering = ["issued_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["case", "number"], name="case_invoice_once_per_case")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def self_paid(self) -> Decimal:
+        return max(self.amount - self.insured, Decimal("0"))

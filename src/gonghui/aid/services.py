@@ -6,16 +6,22 @@ around a medical claim's life, whichever programme pays it."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from gonghui.cases import services as cases
+from gonghui.cases.models import Case, State
+from gonghui.cases.states import PERM_HANDLE
 from gonghui.core import audit, pii
+from gonghui.core.numbers import money, parse_amount
 
-from .models import KINDS_OF_AID, ONCE_PER_PERIOD, Grant, InvoiceUse, Purpose
+from .models import KINDS_OF_AID, ONCE_PER_PERIOD, CaseInvoice, Grant, InvoiceUse, Purpose
 
 
 def person_index(id_number: str) -> str:
@@ -125,3 +131,116 @@ def invoices_reserve(*, source: str, programme: str, object_id: int, case, refer
 
 def invoices_release(*, source: str, object_id: int) -> int:
     return InvoiceUse.objects.filter(source=source, object_id=object_id, active=True).update(active=False)
+
+
+# --- the medical invoices of a case ------------------------------------------------------------------------
+# A module whose item pays on self-paid medical costs declares it (``medical_item``) in its AppConfig.ready;
+# its cases then carry invoices (``CaseInvoice``) typed on the shared forms (aid/urls.py, aid/m_urls.py),
+# held in the registry from submission (``case_invoices_hold`` in the module's on_step) and let go when the
+# case ends unpaid (``invoices_release``).
+
+_MEDICAL: dict[str, tuple[str, object]] = {}  # item code → (programme, whether a case of it takes invoices)
+
+
+def medical_item(code: str, programme: str, *, wants=None) -> None:
+    """Cases of item ``code`` carry medical invoices, held in the registry as ``programme``; ``wants(case)``
+    says whether a given case does (hardship aid: only its medical kind)."""
+    _MEDICAL[code] = (programme, wants)
+
+
+def takes_invoices(case: Case) -> bool:
+    spec = _MEDICAL.get(case.item.code)
+    return spec is not None and (spec[1] is None or bool(spec[1](case)))
+
+
+def may_edit_invoices(user, case: Case, surface: str) -> bool:
+    """The applicant while the case is theirs to edit (/m/); the handling clerk until it ends (/desk/)."""
+    if not takes_invoices(case):
+        return False
+    if surface == "m":
+        return cases.is_editable(case) and cases.may_act_as_applicant(user, case)
+    return not case.is_closed and case.state != State.DRAFT and cases.staff_may(user, case, PERM_HANDLE)
+
+
+def _issued(value) -> dt.date:
+    try:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        raise ValidationError("请填写正确的结算日期。") from None
+    if day > timezone.localdate():
+        raise ValidationError("结算日期不能晚于今天。")
+    return day
+
+
+def case_invoice_add(*, actor, case: Case, number: str, hospital: str, issued_on, amount, insured) -> CaseInvoice:
+    """Add an invoice to a case: every field checked (all the errors at once), a number already on the case
+    or held by another case of any programme refused with who holds it."""
+    if not (may_edit_invoices(actor, case, "m") or may_edit_invoices(actor, case, "desk")):
+        raise PermissionDenied("该申请当前不能修改发票。")
+    errors: dict[str, str] = {}
+    number = clean_number(number)
+    if not re.fullmatch(r"[0-9A-Z]{6,40}", number):
+        errors["number"] = "请填写发票号码（6至40位数字或字母）。"
+    hospital = (hospital or "").strip()
+    if not hospital:
+        errors["hospital"] = "请填写医院名称。"
+    try:
+        day = _issued(issued_on)
+    except ValidationError as exc:
+        errors["issued_on"] = exc.messages[0]
+    try:
+        total = parse_amount(amount, "发票金额")
+        paid = parse_amount(insured, "医保等已报销金额", required=False)
+        if paid > total:
+            errors["insured"] = "已报销金额不能大于发票金额。"
+    except ValidationError as exc:
+        errors["amount"] = exc.messages[0]
+    if not errors:
+        if case.medical_invoices.filter(number=number).exists():
+            errors["number"] = f"发票{number}已填写。"
+        else:
+            held = invoices_held([number], exclude=(case.item.code, case.pk))
+            if held:
+                errors["number"] = held[number]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        row = CaseInvoice.objects.create(case=case, number=number, hospital=hospital[:60], issued_on=day,
+                                         amount=total, insured=paid)
+        if case.state not in (State.DRAFT, State.RETURNED):  # the clerk adding to a submitted case: held now
+            case_invoices_hold(case)
+        cases.add_event(case, actor, "edit", f"填写发票{number}", public=False)
+        audit.record(actor=actor, action="aid.invoice_add", obj=case,
+                     summary=f"{case.number} 发票{number} {money(total)}元，已报销{money(paid)}元")
+    return row
+
+
+def case_invoice_remove(*, actor, invoice: CaseInvoice) -> None:
+    case = invoice.case
+    if not may_edit_invoices(actor, case, "m"):
+        raise PermissionDenied("该申请当前不能修改发票。")
+    with transaction.atomic():
+        invoice.delete()
+        audit.record(actor=actor, action="aid.invoice_remove", obj=case,
+                     summary=f"{case.number} 删除发票{invoice.number}")
+
+
+def case_invoices_hold(case: Case) -> None:
+    """Hold the case's invoice numbers in the registry (inside the caller's transaction: submission)."""
+    invoices_reserve(source=case.item.code, programme=_MEDICAL[case.item.code][0], object_id=case.pk, case=case,
+                     reference=case.number, numbers=case.medical_invoices.values_list("number", flat=True))
+
+
+def case_invoices_check(case: Case) -> list[CaseInvoice]:
+    """The case's invoices, refused when there are none or another case holds one (before a decision)."""
+    invoices = list(case.medical_invoices.all())
+    if not invoices:
+        raise ValidationError({"invoices": "请逐张填写医疗费用发票。"})
+    held = invoices_held([i.number for i in invoices], exclude=(case.item.code, case.pk))
+    if held:
+        raise ValidationError({"invoices": list(held.values())})
+    return invoices
+
+
+def self_paid(case: Case) -> Decimal:
+    return sum((i.self_paid for i in case.medical_invoices.all()), Decimal("0"))

@@ -87,7 +87,7 @@ def _application(case) -> dict:
                   "working": award.working, "paid": award.paid_at is not None,
                   "payment_problem": award.payment_problem} if award else None,
         "invoices": [{"number": i.number, "hospital": i.hospital, "issued_on": i.issued_on, "amount": str(i.amount),
-                      "insured": str(i.insured), "self_paid": str(i.self_paid)} for i in case.aid_invoices.all()]})
+                      "insured": str(i.insured), "self_paid": str(i.self_paid)} for i in case.medical_invoices.all()]})
 
 
 @router.get("/assistance/files/{number}", response=AssistanceOut,

@@ -124,12 +124,18 @@ AUTUMN_ITEM = {
 }
 
 
+def medical_case(case) -> bool:
+    """An aid application of the medical kind: the only one that carries invoices."""
+    return case.form.get("kind") == "医疗救助"
+
+
 class AssistanceConfig(AppConfig):
     name = "gonghui.assistance"
     label = "assistance"
     verbose_name = "困难帮扶"
 
     def ready(self):
+        from gonghui.aid import services as aid
         from gonghui.cases.catalogue import Item
         from gonghui.cases.registry import registry
         from gonghui.core import navigation, surfaces
@@ -143,6 +149,7 @@ class AssistanceConfig(AppConfig):
             registry.workflow(workflow)
             registry.declare(Item(**item))
             registry.attach(item["code"], handler)
+        aid.medical_item(AID_ITEM["code"], "困难职工医疗救助", wants=medical_case)
         surfaces.pages("desk", "assistance/", "gonghui.assistance.urls", order=60)
         surfaces.pages("m", "assistance/", "gonghui.assistance.m_urls", order=60)
         surfaces.pages("dash", "assistance/", "gonghui.assistance.dash_urls", order=60)

@@ -210,6 +210,7 @@ def _golden_autumn(staff, today, chosen, rng) -> int:
 
 
 def _aid(staff, today) -> int:
+    from gonghui.aid import services as aid
     from gonghui.cases import services as cases
     from gonghui.cases.demo_data import demo_image
     from gonghui.cases.models import ServiceItem
@@ -230,7 +231,7 @@ def _aid(staff, today) -> int:
                 "bank_name": "中国农业银行晋江支行", "bank_card": f"62284800{worker.pk:08d}777",
                 "phone": worker.phone or "13800000000"})
             if kind == "医疗救助":
-                services.invoice_add(actor=staff, case=case, number=f"3505{worker.pk:06d}01", hospital="晋江市医院",
+                aid.case_invoice_add(actor=staff, case=case, number=f"3505{worker.pk:06d}01", hospital="晋江市医院",
                                      issued_on=today - dt.timedelta(days=20), amount="18600", insured="11200")
             cases.attachment_add(actor=staff, case=case, material="proof", name="proof.png",
                                  data=demo_image("proof", "#eef5e6"))

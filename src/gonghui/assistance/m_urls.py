@@ -7,7 +7,5 @@ app_name = "assistance_m"
 urlpatterns = [
     path("cases/<str:number>/members/", views.m_member_add, name="member_add"),
     path("cases/<str:number>/members/<int:pk>/remove/", views.m_member_remove, name="member_remove"),
-    path("cases/<str:number>/invoices/", views.m_invoice_add, name="invoice_add"),
-    path("cases/<str:number>/invoices/<int:pk>/remove/", views.m_invoice_remove, name="invoice_remove"),
     path("cases/<str:number>/payee/", views.m_payee, name="payee"),
 ]

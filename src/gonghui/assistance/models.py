@@ -302,31 +302,6 @@ class Award(models.Model):
         return self.case.number
 
 
-class AidInvoice(models.Model):
-    """A medical invoice of a medical-aid application; its number is held in the aid ledger from submission,
-    so that neither mutual aid nor another application pays it again."""
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="aid_invoices")
-    number = models.CharField("发票号码", max_length=40)
-    hospital = models.CharField("医院", max_length=60)
-    issued_on = models.DateField("结算日期")
-    amount = models.DecimalField("发票金额（元）", max_digits=10, decimal_places=2)
-    insured = models.DecimalField("医保等已报销（元）", max_digits=10, decimal_places=2)
-
-    class Meta:
-        verbose_name = "医疗救助发票"
-        verbose_name_plural = "医疗救助发票"
-        ordering = ["issued_on", "pk"]
-        constraints = [models.UniqueConstraint(fields=["case", "number"], name="aid_invoice_once_per_case")]
-
-    def __str__(self) -> str:
-        return self.number
-
-    @property
-    def self_paid(self) -> Decimal:
-        return max(self.amount - self.insured, Decimal("0"))
-
-
 class Campaign(models.Model):
     """A year's Golden Autumn campaign: its dates, whether workers not on file may apply, its tiers."""
 

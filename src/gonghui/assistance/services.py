@@ -37,7 +37,6 @@ from .models import (
     AID_ITEM,
     AUTUMN_ITEM,
     FILE_ITEM,
-    AidInvoice,
     AidKind,
     Award,
     Campaign,
@@ -452,12 +451,7 @@ def aid_eligibility(case: Case) -> None:
     kind = _kind(case.form)
     _name, id_number = _beneficiary(case, file, kind)
     if kind == AidKind.MEDICAL:
-        invoices = list(case.aid_invoices.all())
-        if not invoices:
-            raise ValidationError({"invoices": "医疗救助请逐张填写医疗费用发票。"})
-        held = aid.invoices_held([i.number for i in invoices], exclude=(AID_ITEM, case.pk))
-        if held:
-            raise ValidationError({"invoices": list(held.values())})
+        aid.case_invoices_check(case)
     found = aid.clashes(id_number=id_number, purpose=PURPOSE_OF_KIND[kind], period=timezone.localdate().year,
                         household=file.household, one_kind_only=file.category == Category.RELATIVE,
                         exclude=(AID_ITEM, case.pk))
@@ -474,67 +468,6 @@ def _told(found, household: str | None) -> list[str]:
             "同一年度同一用途不重复救助。详情请咨询镇街职工服务中心。" for c in found]
 
 
-def invoice_add(*, actor, case: Case, number: str, hospital: str, issued_on, amount, insured) -> AidInvoice:
-    if case.item.code != AID_ITEM:
-        raise ValidationError("该办件不是困难救助申请。")
-    applicant = cases.is_editable(case) and cases.may_act_as_applicant(actor, case)
-    if not (applicant or (not case.is_closed and case.state != State.DRAFT
-                          and cases.staff_may(actor, case, PERM_HANDLE))):
-        raise PermissionDenied("该申请当前不能修改发票。")
-    errors: dict[str, str] = {}
-    number = aid.clean_number(number)
-    if not re.fullmatch(r"[0-9A-Z]{6,40}", number):
-        errors["number"] = "请填写发票号码（6至40位数字或字母）。"
-    hospital = (hospital or "").strip()
-    if not hospital:
-        errors["hospital"] = "请填写医院名称。"
-    try:
-        day = _date(issued_on, "结算日期")
-    except ValidationError as exc:
-        errors["issued_on"] = exc.messages[0]
-    try:
-        total = _decimal(amount, "发票金额")
-        paid = _decimal(insured, "医保等已报销金额", required=False)
-        if paid > total:
-            errors["insured"] = "已报销金额不能大于发票金额。"
-    except ValidationError as exc:
-        errors["amount"] = exc.messages[0]
-    if not errors:
-        if case.aid_invoices.filter(number=number).exists():
-            errors["number"] = f"发票{number}已填写。"
-        else:
-            held = aid.invoices_held([number], exclude=(AID_ITEM, case.pk))
-            if held:
-                errors["number"] = held[number]
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        row = AidInvoice.objects.create(case=case, number=number, hospital=hospital[:60], issued_on=day, amount=total,
-                                        insured=paid)
-        if case.state not in (State.DRAFT, State.RETURNED):  # staff adding to a submitted application: held now
-            _hold_invoices(case)
-        cases.add_event(case, actor, "edit", f"填写发票{number}", public=False)
-        audit.record(actor=actor, action="assistance.invoice_add", obj=case,
-                     summary=f"{case.number} 发票{number} {money(total)}元，已报销{money(paid)}元")
-    return row
-
-
-def _hold_invoices(case: Case) -> None:
-    """The application's invoice numbers held in the aid ledger (mutual aid and others cannot pay them)."""
-    aid.invoices_reserve(source=AID_ITEM, programme="困难职工医疗救助", object_id=case.pk, case=case,
-                         reference=case.number, numbers=case.aid_invoices.values_list("number", flat=True))
-
-
-def invoice_remove(*, actor, invoice: AidInvoice) -> None:
-    case = invoice.case
-    if not (cases.is_editable(case) and cases.may_act_as_applicant(actor, case)):
-        raise PermissionDenied("该申请当前不能修改发票。")
-    with transaction.atomic():
-        invoice.delete()
-        audit.record(actor=actor, action="assistance.invoice_remove", obj=case,
-                     summary=f"{case.number} 删除发票{invoice.number}")
-
-
 def _already(file: HardshipFile, kind: str, year: int, exclude_case: int) -> Decimal:
     return (Award.objects.filter(file=file, kind=kind, year=year, programme=Programme.HARDSHIP_AID,
                                  case__state__in=[State.APPROVED, State.FULFILLED])
@@ -548,7 +481,7 @@ def aid_quote(case: Case) -> tuple[Decimal, list[str]]:
         raise ValidationError("申请人不在困难职工档案中。")
     kind = _kind(case.form)
     year = timezone.localdate().year
-    self_paid = sum((i.self_paid for i in case.aid_invoices.all()), Decimal("0"))
+    self_paid = aid.self_paid(case)
     requested = _decimal(case.form.get("amount"), "申请金额", required=False)
     return rules.aid_amount(kind=kind, category=file.category, standard=file.standard or rules.standard_for(
         file.org, year), requested=requested, self_paid=self_paid,
@@ -663,7 +596,7 @@ def on_step(case: Case, step, source: str, actor) -> None:
             HardshipFile.objects.filter(case=case).update(status=FileStatus.REFUSED)
     elif code == AID_ITEM:
         if name == "submit":
-            _hold_invoices(case)
+            aid.case_invoices_hold(case)
         elif name in ("withdraw", "not_accept", "deny"):
             aid.invoices_release(source=AID_ITEM, object_id=case.pk)
         elif name == "approve":

@@ -17,5 +17,4 @@ urlpatterns = [
     path("cases/<str:number>/visit/", views.visit, name="visit"),
     path("cases/<str:number>/review/", views.review, name="review"),
     path("cases/<str:number>/close/", views.close, name="close"),
-    path("cases/<str:number>/invoices/", views.invoice_add, name="invoice_add"),
 ]

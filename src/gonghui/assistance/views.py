@@ -16,6 +16,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from gonghui.aid import services as aid
 from gonghui.cases import selectors as case_selectors
 from gonghui.cases import services as cases
 from gonghui.cases.models import Case, State
@@ -30,7 +31,6 @@ from .models import (
     AID_ITEM,
     AUTUMN_ITEM,
     FILE_ITEM,
-    AidInvoice,
     AidKind,
     Award,
     Category,
@@ -68,12 +68,9 @@ def case_section(case: Case, user, surface: str) -> dict:
         ctx["can_review"] = staff and file is not None and file.status == FileStatus.ON_FILE
         ctx["today"] = timezone.localdate()
     if code == AID_ITEM:
-        ctx["invoices"] = list(case.aid_invoices.all())
-        ctx["medical"] = case.form.get("kind") == AidKind.MEDICAL.label
-        ctx["can_invoice"] = ctx["medical"] and (
-            (surface == "m" and cases.is_editable(case) and cases.may_act_as_applicant(user, case))
-            or (surface == "desk" and not case.is_closed and case.state != State.DRAFT
-                and cases.staff_may(user, case, "cases.handle_case")))
+        ctx["invoices"] = list(case.medical_invoices.all())
+        ctx["medical"] = aid.takes_invoices(case)
+        ctx["can_invoice"] = aid.may_edit_invoices(user, case, surface)
         if surface == "desk" and case.state in (State.ACCEPTED, State.IN_REVIEW):
             try:
                 ctx["quote"] = services.aid_quote(case)
@@ -159,26 +156,6 @@ def close(request, number: str):
     return perform(request, lambda: services.file_close(actor=request.user, file=case.hardship_file,
                                                         reason=request.POST.get("reason", "")),
                    success="档案已出档。", then=_back(number))
-
-
-def _invoice_add(request, case: Case, then: str):
-    post = request.POST
-    return perform(request, lambda: services.invoice_add(
-        actor=request.user, case=case, number=post.get("number", ""), hospital=post.get("hospital", ""),
-        issued_on=post.get("issued_on"), amount=post.get("amount"), insured=post.get("insured")),
-        success="已添加发票。", then=then)
-
-
-def _invoice_remove(request, case: Case, pk: int, then: str):
-    invoice = get_object_or_404(AidInvoice, pk=pk, case=case)
-    return perform(request, lambda: services.invoice_remove(actor=request.user, invoice=invoice),
-                   success="已删除发票。", then=then)
-
-
-@login_required
-@require_POST
-def invoice_add(request, number: str):
-    return _invoice_add(request, _case(request, number), _back(number))
 
 
 # --- the list of files -------------------------------------------------------------------------------------
@@ -343,18 +320,6 @@ def m_member_remove(request, number: str, pk: int):
     member = get_object_or_404(HouseholdMember, pk=pk, file__case=case)
     return perform(request, lambda: services.member_remove(actor=request.user, member=member),
                    success="已删除家庭成员。", then=_m_back(number))
-
-
-@login_required(login_url=reverse_lazy("portal:login"))
-@require_POST
-def m_invoice_add(request, number: str):
-    return _invoice_add(request, _mine(request, number), _m_back(number))
-
-
-@login_required(login_url=reverse_lazy("portal:login"))
-@require_POST
-def m_invoice_remove(request, number: str, pk: int):
-    return _invoice_remove(request, _mine(request, number), pk, _m_back(number))
 
 
 @login_required(login_url=reverse_lazy("portal:login"))
