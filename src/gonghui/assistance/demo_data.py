@@ -215,7 +215,6 @@ def _aid(staff, today) -> int:
     from gonghui.cases.demo_data import demo_image
     from gonghui.cases.models import ServiceItem
 
-    from . import services
     from .models import Category, FileStatus, HardshipFile
 
     item = ServiceItem.objects.get(code="hardship_aid")

@@ -31,7 +31,6 @@ from .models import (
     AID_ITEM,
     AUTUMN_ITEM,
     FILE_ITEM,
-    AidKind,
     Award,
     Category,
     Employment,
