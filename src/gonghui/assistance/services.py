@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 from calendar import monthrange
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import storages
 from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
@@ -654,10 +651,7 @@ def festival_record(*, actor, visit: FestivalVisit, visited_on, visitors: str, c
         raise ValidationError({"cash": "请填写慰问金或慰问品。"})
     stored = kind = ""
     if receipt is not None:
-        info = uploads.inspect(receipt[1], receipt[0])
-        stored = storages["attachments"].save(f"festival/{uuid.uuid4().hex}.bin",
-                                              ContentFile(pii.encrypt_bytes(receipt[1], field="attachment")))
-        kind = info.content_type
+        stored, kind = uploads.keep(receipt[1], receipt[0], "festival")
     try:
         with transaction.atomic():
             if not FestivalVisit.objects.filter(pk=visit.pk, visited_on__isnull=True).update(
@@ -674,8 +668,7 @@ def festival_record(*, actor, visit: FestivalVisit, visited_on, visitors: str, c
             audit.record(actor=actor, action="assistance.festival_visit", obj=visit.campaign,
                          summary=f"{file.case.number} 慰问金{money(amount)}元 {goods}"[:300])
     except BaseException:
-        if stored:
-            storages["attachments"].delete(stored)
+        uploads.discard(stored)
         raise
     visit.refresh_from_db()
     return visit
@@ -686,8 +679,7 @@ def receipt_read(*, actor, visit: FestivalVisit) -> tuple[bytes, str]:
         raise PermissionDenied("您没有查看该签收单的权限。")
     if not visit.receipt:
         raise ValidationError("该户没有上传签收单。")
-    with storages["attachments"].open(visit.receipt, "rb") as fh:
-        data = pii.decrypt_bytes(fh.read(), field="attachment")
+    data = uploads.kept(visit.receipt)
     audit.record(actor=actor, action="assistance.receipt_view", obj=visit.campaign,
                  summary=f"查看{visit.file.case.number}的慰问签收单")
     return data, visit.receipt_type

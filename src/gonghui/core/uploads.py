@@ -6,12 +6,16 @@ message in Chinese: a script renamed ``.jpg`` is not an image whatever its name 
 not decode is refused, a PDF that does not parse is refused. ``preview(data)`` makes the downscaled
 JPEG shown on screen (phones send 4000-pixel photos; the case page needs 1600).
 
-Storage is the caller's business (cases.attachments encrypts and stores through Django's storage API).
+Storage: a case's attachments are kept by the engine (cases.attachment_add). A module's single document
+outside a case (a festival visit's signed receipt, a model worker's certificate) is kept with ``keep``:
+checked, encrypted and stored in the attachments storage (so key rotation and backups take it up), read
+back with ``kept`` and removed with ``discard``.
 """
 
 from __future__ import annotations
 
 import io
+import uuid
 import warnings
 from dataclasses import dataclass
 
@@ -151,3 +155,32 @@ def preview(data: bytes) -> bytes:
         out = io.BytesIO()
         image.save(out, "JPEG", quality=82, optimize=True)
     return out.getvalue()
+
+
+def keep(data: bytes, name: str, folder: str) -> tuple[str, str]:
+    """Check a document, store it encrypted; returns (stored path, content type)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    from gonghui.core import pii
+
+    info = inspect(data, name)
+    stored = storages["attachments"].save(f"{folder}/{uuid.uuid4().hex}.bin",
+                                          ContentFile(pii.encrypt_bytes(data, field="attachment")))
+    return stored, info.content_type
+
+
+def kept(path: str) -> bytes:
+    from django.core.files.storage import storages
+
+    from gonghui.core import pii
+
+    with storages["attachments"].open(path, "rb") as fh:
+        return pii.decrypt_bytes(fh.read(), field="attachment")
+
+
+def discard(path: str) -> None:
+    from django.core.files.storage import storages
+
+    if path:
+        storages["attachments"].delete(path)
