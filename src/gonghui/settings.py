@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "gonghui.mutual_aid",
     "gonghui.legal",
     "gonghui.assistance",
+    "gonghui.model_workers",
     "gonghui.desk",
     "gonghui.portal",
     "gonghui.dash",

@@ -17,7 +17,7 @@ ROLES: dict[str, dict] = {
     "centre_staff": {
         "name": "服务中心工作人员", "description": "受理、代办、录入和导入，查看本级及下级的职工档案",
         "permissions": [*VIEW_TREE, *VIEW_REGISTRY, "registry.import_registry", "registry.view_worker_pii",
-                        *HANDLE_CASES],
+                        *HANDLE_CASES, "model_workers.manage_model_workers"],
     },
     "reviewer": {
         "name": "审核人员", "description": "复核办件，可导出含完整证件号码的名单",
@@ -64,6 +64,10 @@ ROLES: dict[str, dict] = {
                         # the needy-worker programmes' rules and figures, and the Golden Autumn campaigns
                         *[f"assistance.{action}_{model}" for model in ("hardshiprules", "livingstandard", "aidcap",
                                                                        "campaign", "tier")
+                          for action in ("view", "add", "change")],
+                        # the model workers' titles, allowance rates, subsidy rules and health-check intervals
+                        *[f"model_workers.{action}_{model}" for model in ("title", "allowancerate", "subsidyrule",
+                                                                          "checkrule")
                           for action in ("view", "add", "change")]],
     },
     "security_admin": {

@@ -11,6 +11,9 @@ from .scoping import ScopedQuerySet
 class OrgKind(models.TextChoices):
     FEDERATION = "federation", "市总工会"
     TOWN = "town", "镇级工会"
+    # an industry or system union (教育系统工会, 卫生健康系统工会): beside the towns, under the federation; it
+    # manages its own model workers at the second level
+    SECTOR = "sector", "产业（系统）工会"
     COMMUNITY = "community", "村(社区)工会"
     GRASSROOTS = "grassroots", "基层工会"
 

@@ -14,8 +14,9 @@ from .models import Facility, Org, OrgKind, ServiceCentre
 from .scoping import in_scope
 
 _CHILD_KINDS = {
-    OrgKind.FEDERATION: {OrgKind.TOWN},
+    OrgKind.FEDERATION: {OrgKind.TOWN, OrgKind.SECTOR},
     OrgKind.TOWN: {OrgKind.COMMUNITY, OrgKind.GRASSROOTS},
+    OrgKind.SECTOR: {OrgKind.GRASSROOTS},
     OrgKind.COMMUNITY: {OrgKind.GRASSROOTS},
     OrgKind.GRASSROOTS: set(),
 }

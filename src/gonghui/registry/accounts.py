@@ -16,8 +16,8 @@ from gonghui.orgs.models import Org, OrgKind
 from gonghui.orgs.scoping import in_scope
 
 from .importing import normalise_mobile
-from .models import BindingStatus, Employment, Enterprise, Hukou, Membership, Worker, WorkerAccount, WorkerNameKey
-from .names import name_keys
+from .models import BindingStatus, Enterprise, Worker, WorkerAccount
+from .services import person_create
 
 PERM_DECIDE = "registry.import_registry"  # who may create workers may admit a new employee
 
@@ -147,7 +147,6 @@ def binding_approve(*, actor, account: WorkerAccount, enterprise: Enterprise, re
     if not in_scope(actor, account.town.path, PERM_DECIDE) or not enterprise.org.path.startswith(account.town.path):
         raise PermissionDenied("不在您的管辖范围内。")
     number = pii.decrypt(account.id_enc, field="id_number")
-    person = idnumber.parse(number)
     with transaction.atomic():
         claimed = WorkerAccount.objects.filter(pk=account.pk, status=BindingStatus.PENDING).update(
             status=BindingStatus.BOUND, decided_by=actor, decided_at=timezone.now())
@@ -155,15 +154,8 @@ def binding_approve(*, actor, account: WorkerAccount, enterprise: Enterprise, re
             raise ValidationError("该申请已处理。")
         if Worker.objects.filter(id_bidx=account.id_bidx).exists():
             raise ValidationError("档案中已有该身份证号，请让职工重新绑定。")
-        worker = Worker.objects.create(
-            name=account.name, id_enc=pii.encrypt(number, field="id_number"), id_bidx=account.id_bidx,
-            id_last4_bidx=pii.blind_index(number[-4:], purpose="id_last4"), gender=person.gender,
-            birth_date=person.birth_date, phone=account.user.username if account.user.username.isdigit() else "",
-            enterprise=enterprise, org=enterprise.org, membership=Membership.MEMBER,
-            hukou=Hukou.LOCAL if person.region_code == "350582" else Hukou.MIGRANT,
-            hukou_place=idnumber.region_name(person.region_code))
-        Employment.objects.create(worker=worker, enterprise=enterprise, joined_on=timezone.localdate())
-        WorkerNameKey.objects.bulk_create([WorkerNameKey(worker=worker, key=k) for k in name_keys(worker.name)])
+        worker = person_create(name=account.name, number=number, enterprise=enterprise, org=enterprise.org,
+                               phone=account.user.username if account.user.username.isdigit() else "")
         WorkerAccount.objects.filter(pk=account.pk).update(worker=worker)
         audit.record(actor=actor, action="worker.bind_approve", obj=worker, request=request,
                      summary=f"审核通过新职工绑定：{worker.name}（{enterprise.name}）")

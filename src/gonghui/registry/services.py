@@ -11,13 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from gonghui.accounts import second_factor
-from gonghui.core import audit, pii
+from gonghui.core import audit, idnumber, personnames, pii
 from gonghui.core.spreadsheets import FileRefused, write_xlsx
 from gonghui.orgs.models import Org
 from gonghui.orgs.scoping import in_scope, scope_paths
 
 from .importing import KINDS, Importer, Result
-from .models import ImportJob, ImportStatus, Worker
+from .models import Employment, Hukou, ImportJob, ImportStatus, Membership, Worker, WorkerNameKey
+from .names import name_keys
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,56 @@ def _require(actor, perm: str, message: str) -> None:
 def _require_scope(actor, path: str, perm: str) -> None:
     if not in_scope(actor, path, perm):
         raise PermissionDenied("不在您的管辖范围内。")
+
+
+# --- a person added one at a time ----------------------------------------------------------------------
+
+def person_create(*, name: str, number: str, phone: str, org: Org, enterprise=None,
+                  membership: str = Membership.MEMBER) -> Worker:
+    """Write a person's registry record (inside the caller's transaction and checks): the new employee a
+    town admits at binding, a retired model worker registered outside any enterprise."""
+    person = idnumber.parse(number)
+    worker = Worker.objects.create(
+        name=name, id_enc=pii.encrypt(person.value, field="id_number"),
+        id_bidx=pii.blind_index(person.value, purpose="id_number"),
+        id_last4_bidx=pii.blind_index(person.value[-4:], purpose="id_last4"), gender=person.gender,
+        birth_date=person.birth_date, phone=phone, enterprise=enterprise, org=org, membership=membership,
+        hukou=Hukou.LOCAL if person.region_code == "350582" else Hukou.MIGRANT,
+        hukou_place=idnumber.region_name(person.region_code))
+    if enterprise is not None:
+        Employment.objects.create(worker=worker, enterprise=enterprise, joined_on=timezone.localdate())
+    WorkerNameKey.objects.bulk_create([WorkerNameKey(worker=worker, key=k) for k in name_keys(worker.name)])
+    return worker
+
+
+def person_find_or_add(*, actor, id_number: str, name: str = "", phone: str = "", org: Org, perm: str,
+                       why: str) -> tuple[Worker, bool]:
+    """The registry's record of an ID number; when there is none, a record is added for the person (no
+    enterprise, not a member) at ``org``, which must be in the actor's scope for ``perm``. Returns (record,
+    whether it was added)."""
+    try:
+        person = idnumber.parse(id_number)
+    except idnumber.IdNumberError as exc:
+        raise ValidationError({"id_number": exc.message}) from None
+    found = Worker.objects.filter(id_bidx=pii.blind_index(person.value, purpose="id_number")).first()
+    if found is not None:
+        return found, False
+    if not in_scope(actor, org.path, perm):
+        raise PermissionDenied("不在您的管辖范围内。")
+    if not (name or "").strip():
+        raise ValidationError({"name": "档案中没有该身份证号，请填写姓名。"})
+    try:
+        name = personnames.clean(name)
+    except personnames.NameInvalid as exc:
+        raise ValidationError({"name": str(exc)}) from None
+    phone = (phone or "").strip()
+    if phone and not (phone.isdigit() and len(phone) == 11 and phone.startswith("1")):
+        raise ValidationError({"phone": "手机号应为11位中国大陆手机号码。"})
+    with transaction.atomic():
+        worker = person_create(name=name, number=person.value, phone=phone, org=org, membership=Membership.NONE)
+        audit.record(actor=actor, action="registry.person_add", obj=worker,
+                     summary=f"新增人员档案：{name}（{why}）")
+    return worker, True
 
 
 # --- personal numbers in clear ----------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from gonghui.assistance.demo_data import build_assistance
 from gonghui.cases.demo_data import build_cases
 from gonghui.legal.demo_data import build_legal
+from gonghui.model_workers.demo_data import build_model_workers
 from gonghui.mutual_aid.demo_data import build_mutual_aid
 from gonghui.orgs.demo_city import SCALES
 from gonghui.registry.demo_data import build_registry
@@ -62,6 +63,11 @@ class Command(BaseCommand):
                     f"困难帮扶：建档申请 {assistance['files']} 件（在档 {assistance['on_file']} 户），"
                     f"困难救助 {assistance['aid']} 件，金秋助学 {assistance['autumn']} 件，"
                     f"春节送温暖慰问名单 {assistance['festival']} 户。"))
+            model = build_model_workers()
+            if model["model_workers"]:
+                self.stdout.write(self.style.SUCCESS(
+                    f"劳模服务：在册劳模 {model['model_workers']} 人；{model['year']}年荣誉津贴按月发放给"
+                    f"{model['retired']}名退休劳模，医疗补助 {model['claims']} 件，慰问 {model['visits']} 人次。"))
 
 
 class _Progress:
