@@ -32,7 +32,8 @@ SEED = 379
 SURNAMES = "陈林黄吴许蔡施王李张洪庄苏郑杨"
 GIVEN = ["秀英", "志明", "建国", "丽华", "金水", "清泉", "美玲", "国栋", "文彬", "明辉", "玉珍", "永福", "海燕", "春生",
          "荣华", "振兴"]
-SECTORS = [("jj-edu-sector", "晋江市教育系统工会", "教育系统"), ("jj-health-sector", "晋江市卫生健康系统工会", "卫生健康系统")]
+SECTORS = [("jj-edu-sector", "晋江市教育系统工会", "教育系统"),
+           ("jj-health-sector", "晋江市卫生健康系统工会", "卫生健康系统")]
 BODIES = {"national": "中华人民共和国国务院", "provincial": "福建省人民政府", "city": "泉州市人民政府"}
 REASONS = ["患病住院", "生活困难", "年老体弱、行动不便", "配偶病故", "术后康复"]
 
@@ -144,8 +145,8 @@ def _pay(finance, source: str, rows) -> None:
     batch = payments.batch_create(actor=finance, source=source, rows=rows)
     payments.batch_approve(actor=finance, batch=batch, context=_verified())
     payments.batch_export(actor=finance, batch=batch, context=_verified())
-    result = write_xlsx(["业务参考号", "状态", "失败原因"], [[line.reference, "成功", ""] for line in batch.lines.all()],
-                        sheet="结果")
+    answers = [[line.reference, "成功", ""] for line in batch.lines.all()]
+    result = write_xlsx(["业务参考号", "状态", "失败原因"], answers, sheet="结果")
     payments.batch_import_result(actor=finance, batch=PaymentBatch.objects.get(pk=batch.pk), data=result,
                                  filename="bank-result.xlsx")
 
