@@ -263,6 +263,30 @@ RULES = {
     "api-v1:get_application": Scoped(case_target()),
     "legal:duty_record": Scoped(lambda world: {"pk": world["duty"].pk}, method="post", data={"served": "1"}),
     "legal:duty_cancel": Scoped(lambda world: {"pk": world["duty"].pk}, method="post"),
+    # model workers: a unit's staff reach the model workers it manages; the allowance runs and recuperation
+    # groups are the city's (read by every unit's manager, changed by the city: tests/model_workers)
+    "model_workers:register": SIGNED_IN,
+    "model_workers:add": SIGNED_IN,
+    "model_workers:import": SignedIn("post"),
+    "model_workers:import_template": SIGNED_IN,
+    "model_workers:detail": Scoped(lambda world: {"pk": world["model_worker"].pk}),
+    "model_workers:bank": Scoped(lambda world: {"pk": world["model_worker"].pk}, method="post",
+                                 data={"bank_card": "6217000000000009", "bank_name": "建行"}),
+    "model_workers:certificate": Scoped(lambda world: {"pk": world["model_worker"].pk}),
+    "model_workers:visit": Scoped(lambda world: {"pk": world["model_worker"].pk}, method="post",
+                                  data={"visited_on": "2026-01-05", "visitors": "x", "reason": "x", "amount": "1"}),
+    "model_workers:check": Scoped(lambda world: {"pk": world["model_worker"].pk}, method="post",
+                                  data={"checked_on": "2026-01-05", "hospital": "x", "result": "x"}),
+    "model_workers:checks": SIGNED_IN,
+    "model_workers:check_result": Scoped(lambda world: {"pk": world["health_check"].pk}),
+    "model_workers:allowances": SIGNED_IN,
+    "model_workers:run": SignedIn(kwargs=lambda world: {"pk": world["run"].pk}),
+    "model_workers:recuperation": SIGNED_IN,
+    "model_workers:group": SignedIn(kwargs=lambda world: {"pk": world["group"].pk}),
+    "model_workers:recuperant_remove": Scoped(lambda world: {"pk": world["recuperant"].pk}, method="post"),
+    "model_workers_m:mine": SignedIn(login="/m/login/"),
+    "model_workers_m:payee": Scoped(case_target(), method="post", data={"bank_card": "6222021402000000001"}),
+    "model_workers_dash:figures": SIGNED_IN,
     # the example module of docs/modules.md (installed by the test settings)
     "example_library_m:loans": SignedIn(login="/m/login/"),
     "api-v1:example_loans": SIGNED_IN,
@@ -374,12 +398,29 @@ def build_world(staff, city):
     visit = FestivalVisit.objects.create(campaign=festival, file=hardship)
     duty = DutySlot.objects.create(lawyer=lawyers[0], partner=lawyers[0].partner, day=dt.date(2026, 1, 5), half="am",
                                    centre=ServiceCentre.objects.get(name="梅岭街道职工服务中心"))
+    # a model worker managed by 梅岭, with a health check and a place in a recuperation group
+    from gonghui.model_workers import services as model_workers
+    from gonghui.model_workers.models import AllowanceRun, Title
+
+    if not Title.objects.exists():  # the shipped titles and rules, again after a flush
+        importlib.import_module("gonghui.model_workers.migrations.0002_example_rules").add(apps, None)
+    model_worker = model_workers.register(
+        actor=staff["meiling_staff"], id_number=worker.id_number_clear(), title=Title.objects.first().pk, level="city",
+        year_awarded="2010", awarding_body="泉州市人民政府", retired_on="2015-01-01", org=city["meiling"].pk)
+    health_check = model_workers.check_record(actor=staff["meiling_staff"], mw=model_worker, checked_on="2026-01-05",
+                                              hospital="梅岭卫生院", result="正常")
+    group = model_workers.group_create(actor=staff["city_staff"], name="矩阵疗休养", starts_on="2099-01-01",
+                                       destination="武夷山", places={city["meiling"]: "2"})
+    recuperant = model_workers.recuperant_add(actor=staff["meiling_staff"], group=group, mw=model_worker)
+    run = AllowanceRun.objects.create(month=dt.date(2026, 1, 1))
     return {Org: city["meiling"], ServiceCentre: ServiceCentre.objects.get(name="梅岭街道职工服务中心"),
             Worker: worker, Enterprise: worker.enterprise, ImportJob: job, WorkerAccount: account,
             CorrectionRequest: correction, Case: case, Attachment: attachment, Rating: rating,
             Contribution: contribution, PaymentBatch: batch,
             "product": Product.objects.get(code="inpatient", plan_year__year=2026),
-            "aid": aid, "duty": duty, "notice": notice, "festival": festival, "visit": visit, "lawyer": lawyers[0], "same_firm": lawyers[1], "other_firm": other_firm[0]}
+            "aid": aid, "duty": duty, "notice": notice, "festival": festival, "visit": visit, "lawyer": lawyers[0], "same_firm": lawyers[1], "other_firm": other_firm[0],
+            "model_worker": model_worker, "health_check": health_check, "group": group, "recuperant": recuperant,
+            "run": run}
 
 
 def _pdf() -> bytes:
@@ -494,6 +535,6 @@ def test_the_owner_does_reach_the_scoped_objects(world, login):
     client = login("meiling_staff")
     for name in ("desk:org_detail", "desk:centre_detail", "registry:worker_detail", "registry:enterprise_detail",
                  "registry:import_detail", "api-v1:get_worker", "cases:detail", "cases:file", "api-v1:get_case",
-                 "api-v1:get_timeline"):
+                 "api-v1:get_timeline", "model_workers:detail", "model_workers:check_result"):
         rule = RULES[name]
         assert _call(client, rule, _url(name, rule, world)).status_code == 200, name

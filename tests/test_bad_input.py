@@ -32,6 +32,10 @@ def test_the_api_refuses_a_bad_page_in_its_json_shape(url, login, city):
     f"/desk/assistance/festival/{HUGE}/", f"/desk/assistance/festival/visits/{HUGE}/receipt/",
     "/desk/assistance/golden-autumn/?year=abc", f"/dash/assistance/?year={HUGE}",
     "/desk/assistance/publicise/?item=nothing",
+    f"/desk/model-workers/?page={HUGE}", f"/desk/model-workers/?unit={HUGE}&level=x&status=y&q=%20",
+    f"/desk/model-workers/{HUGE}/", f"/desk/model-workers/{HUGE}/certificate/", f"/desk/model-workers/checks/{HUGE}/",
+    "/desk/model-workers/checks/?by=abc&page=0", f"/desk/model-workers/allowances/{HUGE}/",
+    f"/desk/model-workers/recuperation/{HUGE}/", f"/dash/model-workers/?year={HUGE}", "/dash/model-workers/?year=x",
 ])
 def test_no_500_for_numbers_out_of_range(url, login, city, people):
     response = login("city_staff").get(url)
@@ -57,7 +61,9 @@ def test_a_crash_on_the_api_answers_in_json_with_an_incident_id(login, city, mon
 @pytest.mark.parametrize("url", [
     f"/desk/assistance/festival/visits/{HUGE}/", f"/desk/assistance/cases/KNDA-2026-000001/members/{HUGE}/remove/",
     f"/m/assistance/cases/KNDA-2026-000001/members/{HUGE}/remove/",
-    f"/m/assistance/cases/KNDA-2026-000001/invoices/{HUGE}/remove/",
+    f"/m/aid/cases/KNDA-2026-000001/invoices/{HUGE}/remove/",
+    f"/desk/model-workers/{HUGE}/visits/", f"/desk/model-workers/{HUGE}/checks/", f"/desk/model-workers/{HUGE}/bank/",
+    f"/desk/model-workers/recuperation/members/{HUGE}/remove/", f"/desk/model-workers/recuperation/{HUGE}/",
 ])
 def test_no_500_for_a_post_to_an_id_out_of_range(url, login, city, people):
     response = login("city_staff").post(url, {"visited_on": "x"})
@@ -73,3 +79,21 @@ def test_the_festival_form_refuses_nonsense(login, city):
     assert response.status_code == 200 and "公示张贴日期应为今天或30天以内的日期" in response.content.decode()
     response = client.post("/desk/assistance/publicise/?item=hardship_file", {"cases": [HUGE, "abc"]}, follow=True)
     assert response.status_code == 200 and "请选择要公示的对象" in response.content.decode()
+
+
+def test_the_model_workers_forms_refuse_nonsense(login, city):
+    from gonghui.model_workers.models import RecuperationGroup
+
+    client = login("city_staff")
+    response = client.post("/desk/model-workers/recuperation/", {"name": "x", "starts_on": "abc", "days": "99",
+                                                                 "destination": "y", f"places_{HUGE}": "3"},
+                           follow=True)
+    page = response.content.decode()
+    assert response.status_code == 200 and "出发日期" in page and "天数应为1至30" in page
+    group = RecuperationGroup.objects.create(name="g", starts_on="2099-01-01", destination="d")
+    response = client.post(f"/desk/model-workers/recuperation/{group.pk}/", {"model_worker": HUGE})
+    assert response.status_code == 404
+    response = client.post("/desk/model-workers/add/", {"id_number": "abc", "year_awarded": HUGE, "org": HUGE})
+    page = response.content.decode()
+    assert response.status_code == 200 and "请选择称号" in page and "请填写正确的授予年份" in page
+    assert "身份证号" in page[page.index('data-testid="form-errors"'):]

@@ -15,7 +15,8 @@ from tests.test_access_matrix import ALL, PUBLIC, PUBLIC_OBJECTS, RULES, SignedI
 # the password, and the worker's pages on /m/ (which show only the user's own records)
 BEFORE = ("/desk/login/", "/desk/logout/", "/desk/2fa/", "/desk/password/", "/m/")
 BEFORE_NAMES = {"desk:login", "desk:logout", "desk:2fa_setup", "desk:2fa_verify", "desk:password_change"}
-WORKER_PAGES = ("portal:", "portal_cases:", "mutual_aid_m:", "legal_m:", "assistance_m:", "example_library_m:")
+WORKER_PAGES = ("portal:", "portal_cases:", "mutual_aid_m:", "legal_m:", "assistance_m:", "aid_m:", "model_workers_m:",
+                "example_library_m:")
 ROUTES = [n for n in ALL if RULES[n] != PUBLIC and n not in PUBLIC_OBJECTS and n != "api-v1:api-root"
           and n not in BEFORE_NAMES and not n.startswith(WORKER_PAGES)]
 

@@ -54,8 +54,10 @@ class ModelWorkerImporter(Importer):
 
         self.units: dict[str, Org] = {}
         for org in Org.objects.filter(kind__in=MANAGING_KINDS, path__startswith=self.scope.path):
-            for label in {org.name, org.short_name, org.name.removesuffix("总工会"), org.name.removesuffix("工会")}:
-                if label:
+            short = org.short_name or org.name.removesuffix("总工会")
+            for label in {org.name, short, org.name.removesuffix("工会"), short.removesuffix("街道"),
+                          short.removesuffix("镇")}:
+                if len(label) >= 2:
                     self.units[label] = org
         self.titles = {t.name: t.pk for t in Title.objects.all()}
         self.today = timezone.localdate()

@@ -17,7 +17,7 @@ from gonghui.aid import services as aid
 from gonghui.aid.models import Purpose
 from gonghui.cases import services as cases
 from gonghui.cases.models import Case, State
-from gonghui.core import audit, pii, uploads
+from gonghui.core import audit, idnumber, pii, uploads
 from gonghui.core.errors import Conflict
 from gonghui.core.numbers import money, parse_amount
 from gonghui.orgs.models import Org, OrgKind
@@ -139,7 +139,17 @@ def _clean(data: dict, actor) -> dict:
 def register(*, actor, id_number: str, name: str = "", phone: str = "", **data) -> ModelWorker:
     """Put a person on the register: from the registry by ID number, or added to it (a retired model worker,
     someone outside any enterprise) with the name given."""
-    fields = _clean(data, actor)
+    errors: dict = {}
+    try:
+        idnumber.parse(id_number)
+    except idnumber.IdNumberError as exc:
+        errors["id_number"] = [exc.message]
+    try:
+        fields = _clean(data, actor)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:  # every mistake of the form at once
+        raise ValidationError(errors)
     _require(actor, fields["org"], "登记劳模")
     with transaction.atomic():
         worker, _added = registry.person_find_or_add(actor=actor, id_number=id_number, name=name, phone=phone,

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -43,6 +44,14 @@ FIELDS = ("title", "level", "year_awarded", "awarding_body", "employer", "retire
 def _require(request) -> None:
     if not request.user.has_perm(PERM_MANAGE):
         raise PermissionDenied("您没有劳模管理的权限。")
+
+
+def _values(mw) -> dict:
+    """A model worker's record as the form's texts."""
+    return {"title": str(mw.title_id), "level": mw.level, "year_awarded": str(mw.year_awarded),
+            "awarding_body": mw.awarding_body, "employer": mw.employer, "note": mw.note, "org": str(mw.org_id),
+            "retired_on": mw.retired_on.isoformat() if mw.retired_on else "",
+            "died_on": mw.died_on.isoformat() if mw.died_on else ""}
 
 
 def _choices(request) -> dict:
@@ -136,7 +145,7 @@ def import_template(request):
 def detail(request, pk: int):
     _require(request)
     mw = selectors.get(request.user, pk)
-    errors = {}
+    errors, values = {}, _values(mw)
     if request.method == "POST":
         values = {k: request.POST.get(k, "") for k in FIELDS}
         try:
@@ -148,10 +157,10 @@ def detail(request, pk: int):
         else:
             messages.success(request, "已保存。")
             return redirect("model_workers:detail", mw.pk)
-        mw = selectors.get(request.user, pk)
+        mw = selectors.get(request.user, pk)  # the form keeps what was typed; the page shows the record
     groups = RecuperationGroup.objects.filter(starts_on__gte=timezone.localdate()).order_by("starts_on")
     return render(request, "model_workers/detail.html", {
-        "mw": mw, "errors": errors, "tab": "register", "today": timezone.localdate(),
+        "mw": mw, "values": values, "errors": errors, "tab": "register", "today": timezone.localdate(),
         "allowances": selectors.allowances_of(mw), "claims": selectors.claims_of(mw),
         "visits": mw.visits.all(), "checks": mw.checks.all(), "next_check": selectors.next_check(mw),
         "recuperations": mw.recuperations.select_related("group"), "groups": groups, **_choices(request)})
@@ -292,7 +301,8 @@ def recuperation(request):
             return redirect("model_workers:recuperation")
         messages.success(request, f"已组织{group.name}。")
         return redirect("model_workers:group", group.pk)
-    groups = RecuperationGroup.objects.prefetch_related("places").order_by("-starts_on")[:30]
+    groups = RecuperationGroup.objects.annotate(total=Sum("places__places"), taken=Count("members", distinct=True)) \
+        .order_by("-starts_on")[:30]
     return render(request, "model_workers/recuperation.html", {
         "groups": groups, "units": units, "tab": "recuperation", "is_city": services.is_city(request.user)})
 

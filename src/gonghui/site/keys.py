@@ -78,6 +78,7 @@ def rotate(progress=None) -> Rotated:
     from gonghui.aid.models import Grant
     from gonghui.assistance.models import FestivalVisit, HouseholdMember
     from gonghui.cases.models import Attachment, Case
+    from gonghui.model_workers.models import HealthCheck, ModelWorker
     from gonghui.payments.models import PaymentLine
     from gonghui.registry.models import ImportJob, Worker, WorkerAccount
 
@@ -133,6 +134,7 @@ def rotate(progress=None) -> Rotated:
         ("导入文件", ImportJob, "file_enc", imports),
         ("家庭成员身份证号", HouseholdMember, "id_enc", sealed("id_enc", "id_number")),
         ("救助台账身份证号", Grant, "person_enc", grants),
+        ("劳模体检结论", HealthCheck, "result_enc", sealed("result_enc", "health")),
     ]
     for label, model, column, convert in plan:
         last = 0
@@ -152,6 +154,7 @@ def rotate(progress=None) -> Rotated:
                 progress(label, last)
     done.add("附件文件", _attachments(Attachment))
     done.add("慰问签收单", _attachments(FestivalVisit, ("receipt",)))
+    done.add("劳模证书", _attachments(ModelWorker, ("certificate",)))
     pii.reset_keys()
     return done
 
@@ -191,13 +194,15 @@ def remaining() -> int:
     from gonghui.aid.models import Grant
     from gonghui.assistance.models import HouseholdMember
     from gonghui.cases.models import Case
+    from gonghui.model_workers.models import HealthCheck
     from gonghui.payments.models import PaymentLine
     from gonghui.registry.models import ImportJob, Worker, WorkerAccount
 
     left = 0
     for model, columns in ((Worker, ("id_enc", "bank_enc")), (WorkerAccount, ("id_enc",)), (Case, ("form_secret",)),
                            (PaymentLine, ("account_enc",)), (Partner, ("account_enc",)), (ImportJob, ("file_enc",)),
-                           (HouseholdMember, ("id_enc",)), (Grant, ("person_enc",))):
+                           (HouseholdMember, ("id_enc",)), (Grant, ("person_enc",)),
+                           (HealthCheck, ("result_enc",))):
         for values in model.objects.values_list(*columns).iterator(chunk_size=5000):
             left += any(_old(v) for v in values)
     return left
