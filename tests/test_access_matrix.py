@@ -287,6 +287,8 @@ RULES = {
     "model_workers_m:mine": SignedIn(login="/m/login/"),
     "model_workers_m:payee": Scoped(case_target(), method="post", data={"bank_card": "6222021402000000001"}),
     "model_workers_dash:figures": SIGNED_IN,
+    "api-v1:list_model_workers": SIGNED_IN,
+    "api-v1:get_model_worker": Scoped(lambda world: {"model_worker_id": world["model_worker"].pk}),
     # the example module of docs/modules.md (installed by the test settings)
     "example_library_m:loans": SignedIn(login="/m/login/"),
     "api-v1:example_loans": SIGNED_IN,

@@ -127,3 +127,15 @@ def test_the_hospital_claims_section_shows_the_working_before_the_decision(login
         cases.transition(actor=staff["city_staff"], case=case, name=step)
     page = login("city_staff").get(f"/desk/cases/{case.number}/").content.decode()
     assert "FP0000101" in page and "按标准测算：9,500.00 元" in page and "自付费用11,875.00元 × 80%" in page
+
+
+def test_the_api_reads_the_register_masked_and_scoped(login, two, staff):
+    ours, theirs = two
+    services.visit_record(actor=staff["city_staff"], mw=ours, visited_on="2026-11-02", visitors="市总工会",
+                          reason="患病住院", amount="2000")
+    client = login("qingyang_staff")
+    listed = client.get("/api/v1/model-workers?level=provincial").json()
+    assert [r["name"] for r in listed["items"]] == ["陈金水"] and "*" in listed["items"][0]["id_masked"]
+    detail = client.get(f"/api/v1/model-workers/{ours.pk}").json()
+    assert detail["status"] == "retired" and detail["visits"][0]["amount"] == "2000.00"
+    assert client.get(f"/api/v1/model-workers/{theirs.pk}").status_code == 404

@@ -61,6 +61,7 @@ class ModelWorkersConfig(AppConfig):
         surfaces.pages("desk", "model-workers/", "gonghui.model_workers.urls", order=70)
         surfaces.pages("m", "model-worker/", "gonghui.model_workers.m_urls", order=70)
         surfaces.pages("dash", "model-workers/", "gonghui.model_workers.dash_urls", order=70)
+        surfaces.api_router("gonghui.model_workers.api.router")
         surfaces.panel("model_workers", "劳模服务", "gonghui.model_workers.figures.panel", permission="cases.view_case",
                        url_name="model_workers_dash:figures", order=50)
         surfaces.daily("model_workers", "gonghui.model_workers.services.daily")

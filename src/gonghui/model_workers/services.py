@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from gonghui.aid import services as aid
@@ -321,8 +321,8 @@ def allowance_run(*, actor, month, on: dt.date | None = None) -> dict:
             else:
                 line.delete()
                 counts["removed"] += 1
-        totals = run.lines.aggregate(n=Sum(1), s=Sum("amount"))
-        AllowanceRun.objects.filter(pk=run.pk).update(count=run.lines.count(), total=totals["s"] or Decimal("0"),
+        totals = run.lines.aggregate(n=Count("pk"), s=Sum("amount"))
+        AllowanceRun.objects.filter(pk=run.pk).update(count=totals["n"], total=totals["s"] or Decimal("0"),
                                                       run_at=timezone.now())
         if created or any(counts[k] for k in ("created", "updated", "removed")):
             audit.record(actor=actor, action="model_workers.allowance_run", obj=run,
