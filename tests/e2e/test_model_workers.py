@@ -23,7 +23,8 @@ def test_a_model_workers_claim_and_the_register(phone, desktop, server, tmp_path
     _phone_log_in(phone, server, mobile)
     phone.goto(server + "/m/model-worker/")
     expect(phone.get_by_test_id("my-title")).to_contain_text("省部级劳动模范")
-    expect(phone.get_by_test_id("my-allowances")).to_contain_text("200.00元")
+    expect(phone.get_by_test_id("my-allowances")).to_contain_text("已发放12个月")  # last year's, paid
+    expect(phone.get_by_test_id("my-allowances")).to_contain_text("2,400.00元")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     shot(phone, "model-worker-phone-mine")
     phone.get_by_role("link", name="申请医疗补助").click()

@@ -100,12 +100,14 @@ def test_the_model_workers_own_page(client, register, people, worker_user, staff
     services.allowance_run(actor=staff["city_staff"], month="2026-07")
     client.force_login(worker_user("王芳"))
     page = client.get("/m/model-worker/").content.decode()
-    assert "省部级劳动模范" in page and "申请医疗补助" in page and "下次体检" in page
+    assert "省部级劳动模范" in page and "申请医疗补助" in page and "已到体检时间，青阳街道总工会会通知您" in page
     assert "200.00元" not in page  # not paid yet: not shown as paid
     from gonghui.model_workers.models import AllowanceLine
 
     AllowanceLine.objects.filter(model_worker=mw).update(paid_at=dt.datetime(2026, 8, 5, tzinfo=dt.UTC))
-    assert "200.00元" in client.get("/m/model-worker/").content.decode()
+    services.check_record(actor=staff["city_staff"], mw=mw, checked_on="2026-05-06", hospital="医院", result="正常")
+    page = client.get("/m/model-worker/").content.decode()
+    assert "2026年" in page and "已发放1个月" in page and "200.00元" in page and "下次体检：2028年5月前" in page
     client.force_login(worker_user("李强"))
     assert "您不在劳模名册中" in client.get("/m/model-worker/").content.decode()
 

@@ -345,8 +345,14 @@ def mine(request):
     mw = services.record_of(worker)
     if mw is None:
         return render(request, "model_workers/m_none.html", {})
-    paid = list(AllowanceLine.objects.filter(model_worker=mw, paid_at__isnull=False).order_by("-month")[:12])
+    paid = list(AllowanceLine.objects.filter(model_worker=mw, paid_at__isnull=False).order_by("-month")[:36])
+    years: dict[int, list] = {}
+    for line in paid:
+        years.setdefault(line.month.year, []).append(line)
+    next_check = selectors.next_check(mw)
     return render(request, "model_workers/m_mine.html", {
-        "mw": mw, "paid": paid, "claims": selectors.claims_of(mw)[:10], "next_check": selectors.next_check(mw),
-        "unavailable": services.hospital_unavailable(worker), "year_total": sum(
-            (line.amount for line in paid if line.month.year == timezone.localdate().year), start=0)})
+        "mw": mw, "recent": paid[:3], "years": [(y, len(lines), sum(li.amount for li in lines))
+                                                for y, lines in sorted(years.items(), reverse=True)],
+        "claims": selectors.claims_of(mw)[:10], "next_check": next_check,
+        "check_due": next_check is not None and next_check <= timezone.localdate(),
+        "unavailable": services.hospital_unavailable(worker)})
