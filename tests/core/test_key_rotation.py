@@ -92,6 +92,9 @@ def test_rotation_is_complete_searchable_and_resumable(people, staff, worker_use
     assert audit.verify(anchor_after=False).ok
 
 
+# the demo runs on its own SQLite file whatever the suite's database (DATABASE_URL is dropped below): the
+# PostgreSQL pass of CI would repeat the SQLite pass exactly, for a minute and a half
+@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="the same run as on SQLite: the demo ignores it")
 def test_the_demo_rotates_from_the_command_line(tmp_path):
     env = {k: v for k, v in os.environ.items()
            if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "GONGHUI_TASKS", "GONGHUI_AUDIT_ANCHORS",
