@@ -113,3 +113,17 @@ def test_the_daily_job_drafts_the_month_on_the_first(cohort, today):
     assert services.daily(D(2026, 9, 1)) == {"allowance_runs": 0}
     assert services.daily(D(2026, 9, 2)) == {"allowance_runs": 0}
     assert AllowanceRun.objects.get(month=D(2026, 9, 1)).count == 3
+
+
+def test_finance_gathers_the_reviewed_allowances_on_the_payments_page(cohort, staff, login, second_factor):
+    services.allowance_run(actor=staff["city_staff"], month="2026-06")
+    services.allowance_release(actor=staff["city_staff"], run=AllowanceRun.objects.get(month=D(2026, 6, 1)))
+    officer = login("city_finance")
+    second_factor(officer, staff["city_finance"])
+    page = officer.get("/desk/payments/?source=mw_allowance").content.decode()
+    assert "劳模荣誉津贴" in page and "劳模医疗补助" in page  # one tab per kind of payment
+    assert "陈金水（2026年06月）" in page and page.count('name="rows"') == 3
+    line = AllowanceLine.objects.get(model_worker=cohort["long_retired"], month=D(2026, 6, 1))
+    officer.post("/desk/payments/?source=mw_allowance", {"rows": [line.pk]})
+    batch = PaymentBatch.objects.get(source="mw_allowance")
+    assert (batch.count, batch.total) == (1, Decimal("200.00"))

@@ -98,5 +98,6 @@ def panel(user, period=None) -> dict:
     url = f"{reverse('model_workers_dash:figures')}?year={year}"
     return {"note": f"{year}年", "figures": [
         ("在册劳模（人）", count(f["total"]), url),
-        *[(f"{label}（万元，{n}{unit}）", wan(amount), url) for label, unit, n, amount in f["benefits"]],
+        *[(f"{short}（万元·{n}{unit}）", wan(amount), url)
+          for short, (_label, unit, n, amount) in zip(("荣誉津贴", "医疗补助", "慰问"), f["benefits"], strict=True)],
     ]}
