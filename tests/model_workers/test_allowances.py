@@ -63,12 +63,16 @@ def test_the_run_of_a_month(cohort, staff, month, expected):
 
 
 def test_a_rerun_follows_the_register_and_only_the_city_runs(cohort, staff):
+    services.allowance_run(actor=staff["city_staff"], month="2026-07")
+    services.allowance_release(actor=staff["city_staff"], run=AllowanceRun.objects.get(month=D(2026, 7, 1)))
     services.allowance_run(actor=staff["city_staff"], month="2026-08")
-    services.update(actor=staff["city_staff"], mw=cohort["working"], retired_on="2026-08-01")
-    services.update(actor=staff["city_staff"], mw=cohort["national"], died_on="2026-07-31")
-    counts = services.allowance_run(actor=staff["city_staff"], month="2026-08")
-    assert (counts["created"], counts["removed"]) == (1, 1)
+    # a draft month follows a change of the register at once (a town clerk records it)
+    services.update(actor=staff["qingyang_staff"], mw=cohort["working"], retired_on="2026-08-01")
+    services.update(actor=staff["meiling_staff"], mw=cohort["national"], died_on="2026-06-30")
     assert "许国栋" in _lines(D(2026, 8, 1)) and "施荣华" not in _lines(D(2026, 8, 1))
+    assert "施荣华" in _lines(D(2026, 7, 1))  # a reviewed month waits for the city to run it again
+    counts = services.allowance_run(actor=staff["city_staff"], month="2026-07")
+    assert (counts["created"], counts["removed"]) == (0, 1) and "施荣华" not in _lines(D(2026, 7, 1))
     with pytest.raises(PermissionDenied):
         services.allowance_run(actor=staff["qingyang_staff"], month="2026-08")
     with pytest.raises(Exception, match="以后月份"):

@@ -54,17 +54,15 @@ def _require(actor, org: Org, what: str) -> None:
         raise PermissionDenied(f"您没有{what}的权限（该劳模不由您的单位管理）。")
 
 
-def _city(actor, what: str) -> Org:
+def is_city(actor) -> bool:
     """The first level: an actor whose scope holds the whole city."""
     root = Org.objects.filter(depth=1).first()
-    if root is None or not in_scope(actor, root.path, PERM_MANAGE):
-        raise PermissionDenied(f"{what}由市总工会劳模管理人员办理。")
-    return root
-
-
-def is_city(actor) -> bool:
-    root = Org.objects.filter(depth=1).first()
     return root is not None and in_scope(actor, root.path, PERM_MANAGE)
+
+
+def _city(actor, what: str) -> None:
+    if not is_city(actor):
+        raise PermissionDenied(f"{what}由市总工会劳模管理人员办理。")
 
 
 def _date(value, label: str, key: str, *, required: bool = True, future: bool = False) -> dt.date | None:
@@ -186,6 +184,11 @@ def update(*, actor, mw: ModelWorker, **data) -> ModelWorker:
         mw.save()
         audit.record(actor=actor, action="model_workers.update", obj=mw, summary=f"修改劳模信息：{mw.name}",
                      changes=changes)
+        if set(changes) & {"retired_on", "died_on", "level", "org"}:
+            # the months drafted and not yet reviewed follow at once; a reviewed month changes only when
+            # the city runs it again (its unpaid lines then follow, its paid ones are reported)
+            for run in AllowanceRun.objects.filter(state=RunState.DRAFT):
+                allowance_run(actor=None, month=run.month)
     return mw
 
 
