@@ -164,6 +164,9 @@ class ModelWorkerImporter(Importer):
         if result.created or result.updated:
             audit.record(actor=self.actor, action="model_workers.import", object_type="model_workers.modelworker",
                          summary=f"导入劳模名册：新增{result.created}，更新{result.updated}")
+            from .services import drafts_refresh
+
+            drafts_refresh()
 
 
 def template_xlsx() -> bytes:

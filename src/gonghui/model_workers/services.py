@@ -185,11 +185,16 @@ def update(*, actor, mw: ModelWorker, **data) -> ModelWorker:
         audit.record(actor=actor, action="model_workers.update", obj=mw, summary=f"修改劳模信息：{mw.name}",
                      changes=changes)
         if set(changes) & {"retired_on", "died_on", "level", "org"}:
-            # the months drafted and not yet reviewed follow at once; a reviewed month changes only when
-            # the city runs it again (its unpaid lines then follow, its paid ones are reported)
-            for run in AllowanceRun.objects.filter(state=RunState.DRAFT):
-                allowance_run(actor=None, month=run.month)
+            drafts_refresh()
     return mw
+
+
+def drafts_refresh() -> None:
+    """The allowance months drafted and not yet reviewed follow a change of the register at once; a reviewed
+    month changes only when the city runs it again (its unpaid lines then follow, its paid ones are
+    reported)."""
+    for run in AllowanceRun.objects.filter(state=RunState.DRAFT):
+        allowance_run(actor=None, month=run.month)
 
 
 def bank_set(*, actor, mw: ModelWorker, bank_card: str, bank_name: str) -> None:
