@@ -91,6 +91,8 @@ def _build() -> dict[str, int]:
     working = list(Worker.objects.filter(enterprise__isnull=False)
                    .exclude(pk__in=WorkerAccount.objects.values("worker_id")).select_related("org").order_by("pk"))
     rng.shuffle(working)
+    former = [e.name for e in {w.enterprise for w in working[:60]}]  # the retired ones' former employers
+    former.sort()
     seen: set[str] = set()
     made: list = []
     for level, count, fate in plan:
@@ -111,7 +113,7 @@ def _build() -> dict[str, int]:
                     actor=staff, id_number=_id_number(rng, seen), org=unit.pk,
                     name=rng.choice(SURNAMES) + rng.choice(GIVEN), retired_on=retired.isoformat(),
                     died_on=dt.date(year - 1, rng.randint(1, 12), 10).isoformat() if fate == "died" else "",
-                    employer="（已退休）", **data)
+                    employer=rng.choice(former), **data)
                 if fate != "died":
                     services.bank_set(actor=staff, mw=mw, bank_card=f"6217{mw.worker_id:012d}",
                                       bank_name="中国建设银行晋江支行")
