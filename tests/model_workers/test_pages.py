@@ -62,6 +62,8 @@ def test_the_city_runs_and_reviews_the_months_allowances(login, two, today):
     assert AllowanceRun.objects.get(pk=run.pk).state == RunState.RELEASED
     town = login("qingyang_staff")
     assert "生成（重新生成）发放表" not in town.get("/desk/model-workers/allowances/").content.decode()
+    own = town.get(f"/desk/model-workers/allowances/{run.pk}/").content.decode()
+    assert "1人，合计200.00元" in own and "林清泉" not in own  # its own share of the month
     town.post("/desk/model-workers/allowances/", {"month": "2026-07"})
     assert not AllowanceRun.objects.filter(month=D(2026, 7, 1)).exists()
     client = login("city_staff")  # one browser: signed in as the city again

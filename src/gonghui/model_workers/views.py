@@ -242,7 +242,12 @@ def allowances(request):
                          + (f"已支付的{counts['locked']}笔与现标准不一致，请人工调整：" + "；".join(
                              counts["differences"][:10]) if counts["locked"] else ""))
         return redirect("model_workers:run", counts["run"])
-    runs = AllowanceRun.objects.all()[:36]
+    runs = list(AllowanceRun.objects.all()[:36])
+    # each run's people and total within the viewer's units (a town reads its own share of the month)
+    mine = {r["run"]: r for r in AllowanceLine.objects.visible_to(request.user, PERM_MANAGE).filter(
+        run__in=runs).values("run").annotate(n=Count("pk"), s=Sum("amount")).order_by()}
+    for r in runs:
+        r.mine_count, r.mine_total = mine.get(r.pk, {}).get("n", 0), mine.get(r.pk, {}).get("s") or 0
     return render(request, "model_workers/allowances.html", {
         "runs": runs, "tab": "allowances", "is_city": services.is_city(request.user),
         "this_month": timezone.localdate().strftime("%Y-%m")})
@@ -259,8 +264,9 @@ def run(request, pk: int):
              .select_related("model_worker__worker", "org").order_by("org__path", "pk"))
     no_card = lines.filter(model_worker__worker__bank_enc__isnull=True)
     page = Paginator(lines, 50).get_page(request.GET.get("page"))
+    mine = lines.aggregate(n=Count("pk"), s=Sum("amount"))
     return render(request, "model_workers/run.html", {
-        "run": found, "page": page, "no_card": no_card[:50], "no_card_count": no_card.count(),
+        "run": found, "page": page, "mine_count": mine["n"], "mine_total": mine["s"] or 0, "no_card": no_card[:50], "no_card_count": no_card.count(),
         "failed": lines.exclude(payment_problem=""), "tab": "allowances", "S": RunState,
         "is_city": services.is_city(request.user)})
 
