@@ -266,7 +266,8 @@ def run(request, pk: int):
     page = Paginator(lines, 50).get_page(request.GET.get("page"))
     mine = lines.aggregate(n=Count("pk"), s=Sum("amount"))
     return render(request, "model_workers/run.html", {
-        "run": found, "page": page, "mine_count": mine["n"], "mine_total": mine["s"] or 0, "no_card": no_card[:50], "no_card_count": no_card.count(),
+        "run": found, "page": page, "mine_count": mine["n"], "mine_total": mine["s"] or 0,
+        "no_card": no_card[:50], "no_card_count": no_card.count(),
         "failed": lines.exclude(payment_problem=""), "tab": "allowances", "S": RunState,
         "is_city": services.is_city(request.user)})
 
