@@ -328,8 +328,8 @@ def group(request, pk: int):
     for m in Recuperant.objects.filter(group=found).values_list("org_id", flat=True):
         taken[m] = taken.get(m, 0) + 1
     places = [(p, taken.get(p.org_id, 0)) for p in found.places.select_related("org").order_by("org__path")]
-    candidates = selectors.with_status(selectors.visible(request.user), "retired").exclude(
-        recuperations__group=found).order_by("org__path", "pk")[:300]
+    living = selectors.visible(request.user).exclude(died_on__lte=timezone.localdate())
+    candidates = living.exclude(recuperations__group=found).order_by("org__path", "level", "pk")[:500]
     return render(request, "model_workers/group.html", {
         "group": found, "members": members, "places": places, "candidates": candidates, "tab": "recuperation",
         "open": found.starts_on > timezone.localdate()})
