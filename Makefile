@@ -40,7 +40,7 @@ serve: $(VENV)/.installed-base
 	$(BIN)/python -m gonghui serve --port $(PORT)
 
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest --ignore=tests/e2e -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --ignore=tests/e2e -q -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 e2e: $(VENV)/.installed-e2e
 	$(BIN)/python -m pytest tests/e2e -q $(PYTEST_ARGS)

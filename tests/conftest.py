@@ -185,3 +185,50 @@ def today(monkeypatch):
 def _audit_anchors(tmp_path, monkeypatch):
     """Each test anchors the audit chain in a file of its own (the chains of parallel tests differ)."""
     monkeypatch.setenv("GONGHUI_AUDIT_ANCHORS", str(tmp_path / "audit-anchors.log"))
+
+
+# --- the demo city on the command line, seeded once ---------------------------------------------------------
+# Seeding the demo takes a minute; the command-line tests (backup and restore, key rotation, the registry's
+# commands) each need their own copy of it to change. They are one xdist group (`make test` runs
+# `--dist loadgroup`), so one worker seeds a template folder once and each test copies it.
+
+DEMO_GROUP = "demo_seed"
+
+
+def cli_env(data, database_url: str | None = None) -> dict:
+    """The environment of a `python -m gonghui` subprocess on its own data folder (its SQLite file unless a
+    database is given), without the test run's own settings."""
+    import os
+
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "GONGHUI_TASKS", "GONGHUI_AUDIT_ANCHORS",
+                        "GONGHUI_PII_KEY", "GONGHUI_PII_KEY_ID", "GONGHUI_PII_KEY_PREVIOUS", "GONGHUI_AUDIT_KEY_V1"}}
+    env.update({"GONGHUI_DATA_DIR": str(data), "PYTHONUNBUFFERED": "1"})
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+@pytest.fixture(scope="session")
+def seeded_demo(tmp_path_factory):
+    """A data folder with the demo city seeded on SQLite (do not change it: copy it with ``demo_copy``)."""
+    import subprocess
+    import sys
+
+    path = tmp_path_factory.mktemp("seeded-demo")
+    done = subprocess.run([sys.executable, "-m", "gonghui", "seed", "--scale", "demo"], env=cli_env(path),
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return path
+
+
+@pytest.fixture
+def demo_copy(seeded_demo):
+    """A copy of the seeded demo's data folder (database, keys, attachments, anchors) at ``target``."""
+    import shutil
+
+    def _copy(target):
+        shutil.copytree(seeded_demo, target, dirs_exist_ok=True)
+        return target
+
+    return _copy

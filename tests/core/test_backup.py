@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from tests.conftest import DEMO_GROUP
+
 
 def _env(data: Path, database_url: str | None) -> dict:
     env = {k: v for k, v in os.environ.items()
@@ -56,11 +58,15 @@ def databases(db):
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_backup_and_restore_the_demo_city(tmp_path, databases):
+@pytest.mark.xdist_group(DEMO_GROUP)
+def test_backup_and_restore_the_demo_city(tmp_path, databases, demo_copy):
     source_url, target_url = databases
     here, there, backups = tmp_path / "here", tmp_path / "there", tmp_path / "backups"
     env = _env(here, source_url)
-    _run(env, "seed", "--scale", "demo")
+    if source_url:  # PostgreSQL: the demo city seeded in its database
+        _run(env, "seed", "--scale", "demo")
+    else:  # SQLite: a copy of the session's seeded demo folder (its database file, keys and attachments)
+        demo_copy(here)
     _run(env, "backup", str(backups))
     folder = next(backups.iterdir())
     assert {p.name for p in folder.iterdir()} >= {"manifest.json", "attachments.tar", "audit-anchors.log"}

@@ -19,6 +19,7 @@ from gonghui.registry.models import Worker, WorkerAccount
 from gonghui.registry.selectors import worker_search
 from gonghui.site import keys
 from tests.cases.conftest import png, ticket_form
+from tests.conftest import DEMO_GROUP
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +96,8 @@ def test_rotation_is_complete_searchable_and_resumable(people, staff, worker_use
 # the demo runs on its own SQLite file whatever the suite's database (DATABASE_URL is dropped below): the
 # PostgreSQL pass of CI would repeat the SQLite pass exactly, for a minute and a half
 @pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="the same run as on SQLite: the demo ignores it")
-def test_the_demo_rotates_from_the_command_line(tmp_path):
+@pytest.mark.xdist_group(DEMO_GROUP)
+def test_the_demo_rotates_from_the_command_line(tmp_path, demo_copy):
     env = {k: v for k, v in os.environ.items()
            if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "GONGHUI_TASKS", "GONGHUI_AUDIT_ANCHORS",
                         "GONGHUI_PII_KEY", "GONGHUI_PII_KEY_ID", "GONGHUI_PII_KEY_PREVIOUS", "GONGHUI_AUDIT_KEY_V1"}}
@@ -107,7 +109,7 @@ def test_the_demo_rotates_from_the_command_line(tmp_path):
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout
 
-    run("seed", "--scale", "demo")
+    demo_copy(tmp_path)  # the seeded demo city
     before = (tmp_path / "pii_key").read_text()
     said = run("rotate_pii_key", "--new-key")
     assert "密钥轮换完成" in said and "第2代" in said

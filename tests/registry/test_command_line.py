@@ -2,12 +2,14 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
 import pytest
 
 from gonghui.core.idnumber import check_char
+from tests.conftest import DEMO_GROUP
 from tests.files import WORKER_HEADER, csv_bytes, xlsx
 
 
@@ -15,11 +17,14 @@ def idn(body17):
     return body17 + check_char(body17)
 
 
+pytestmark = pytest.mark.xdist_group(DEMO_GROUP)
+
+
 @pytest.fixture(scope="module")
-def datadir(tmp_path_factory):
+def datadir(tmp_path_factory, seeded_demo):
+    """The demo city's data folder (a copy of the session's seeded one), shared by this module's tests."""
     path = tmp_path_factory.mktemp("cli")
-    run(path, "migrate", "-v0")
-    run(path, "seed", "--scale", "demo")
+    shutil.copytree(seeded_demo, path, dirs_exist_ok=True)
     return path
 
 
