@@ -6,7 +6,6 @@ around a medical claim's life, whichever programme pays it."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,7 +18,7 @@ from gonghui.cases import services as cases
 from gonghui.cases.models import Case, State
 from gonghui.cases.states import PERM_HANDLE
 from gonghui.core import audit, pii
-from gonghui.core.numbers import money, parse_amount
+from gonghui.core.numbers import money, parse_amount, parse_day
 
 from .models import KINDS_OF_AID, ONCE_PER_PERIOD, CaseInvoice, Grant, InvoiceUse, Purpose
 
@@ -162,16 +161,6 @@ def may_edit_invoices(user, case: Case, surface: str) -> bool:
     return not case.is_closed and case.state != State.DRAFT and cases.staff_may(user, case, PERM_HANDLE)
 
 
-def _issued(value) -> dt.date:
-    try:
-        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value or "").strip())
-    except ValueError:
-        raise ValidationError("请填写正确的结算日期。") from None
-    if day > timezone.localdate():
-        raise ValidationError("结算日期不能晚于今天。")
-    return day
-
-
 def case_invoice_add(*, actor, case: Case, number: str, hospital: str, issued_on, amount, insured) -> CaseInvoice:
     """Add an invoice to a case: every field checked (all the errors at once), a number already on the case
     or held by another case of any programme refused with who holds it."""
@@ -185,7 +174,7 @@ def case_invoice_add(*, actor, case: Case, number: str, hospital: str, issued_on
     if not hospital:
         errors["hospital"] = "请填写医院名称。"
     try:
-        day = _issued(issued_on)
+        day = parse_day(issued_on, "结算日期", "issued_on")
     except ValidationError as exc:
         errors["issued_on"] = exc.messages[0]
     try:

@@ -23,7 +23,7 @@ from gonghui.cases.models import Case, State
 from gonghui.cases.states import PERM_HANDLE
 from gonghui.core import audit, idnumber, pii, uploads
 from gonghui.core.errors import Conflict
-from gonghui.core.numbers import money, parse_amount
+from gonghui.core.numbers import money, parse_amount, parse_day
 from gonghui.notices import services as notices
 from gonghui.orgs.scoping import in_scope
 from gonghui.registry.models import Hukou, Tag
@@ -62,16 +62,6 @@ EXCLUDED = ("军事院校", "免费师范生", "定向委培生")
 
 def _decimal(value, label: str, *, required: bool = True) -> Decimal:
     return parse_amount(value, label, required=required)
-
-
-def _date(value, label: str) -> dt.date:
-    try:
-        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value or "").strip())
-    except ValueError:
-        raise ValidationError(f"请填写正确的{label}。") from None
-    if day > timezone.localdate():
-        raise ValidationError(f"{label}不能晚于今天。")
-    return day
 
 
 def _staff(actor, org, perm: str = PERM_HANDLE, what: str = "办理") -> None:
@@ -213,7 +203,7 @@ def visit_record(*, actor, case: Case, visited_on, visitors: str, findings: str)
         raise PermissionDenied("您没有办理该档案的权限。")
     if case.state != State.ACCEPTED:
         raise Conflict("受理后才能记录入户核查。")
-    day = _date(visited_on, "入户日期")
+    day = parse_day(visited_on, "入户日期", "visited_on")
     names = [n for n in re.split(r"[、,，;；\s]+", visitors or "") if n]
     if len(names) < 2:
         raise ValidationError({"visitors": "入户核查须两名工作人员，请填写两人姓名（用顿号分隔）。"})
@@ -326,7 +316,7 @@ def review_record(*, actor, file: HardshipFile, visited_on, visitors: str, findi
     _staff(actor, file.org)
     if file.status != FileStatus.ON_FILE:
         raise Conflict("只有在档的困难职工档案才能复核。")
-    day = _date(visited_on, "复核入户日期")
+    day = parse_day(visited_on, "复核入户日期", "visited_on")
     names = [n for n in re.split(r"[、,，;；\s]+", visitors or "") if n]
     if len(names) < 2:
         raise ValidationError({"visitors": "复核入户须两名工作人员，请填写两人姓名（用顿号分隔）。"})
@@ -641,7 +631,7 @@ def festival_record(*, actor, visit: FestivalVisit, visited_on, visitors: str, c
     _staff(actor, file.org, what="登记慰问")
     if visit.visited_on is not None:
         raise Conflict("该户已登记慰问。")
-    day = _date(visited_on, "慰问日期")
+    day = parse_day(visited_on, "慰问日期", "visited_on")
     visitors = (visitors or "").strip()
     if not visitors:
         raise ValidationError({"visitors": "请填写慰问人。"})

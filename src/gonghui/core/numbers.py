@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -52,3 +53,27 @@ def parse_amount(raw, label: str, key: str = "", *, required: bool = True,
     if not value.is_finite() or value < 0 or value > ceiling:
         raise ValidationError({key: f"{label}不是有效金额。"})
     return value.quantize(Decimal("0.01"))
+
+
+def parse_day(raw, label: str, key: str = "", *, required: bool = True, future: bool = False) -> dt.date | None:
+    """A date typed on a form (``2026-03-08``, or a date already); a blank one is None unless ``required``;
+    a day after today is refused unless ``future``; else ValidationError keyed by ``key``, worded by
+    ``label``."""
+    from django.utils import timezone
+
+    key = key or label
+    if isinstance(raw, dt.date):
+        day = raw
+    else:
+        text = str(raw if raw is not None else "").strip()
+        if not text:
+            if required:
+                raise ValidationError({key: f"请填写{label}。"})
+            return None
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValidationError({key: f"{label}格式应为 2026-03-08。"}) from None
+    if not future and day > timezone.localdate():
+        raise ValidationError({key: f"{label}不能晚于今天。"})
+    return day

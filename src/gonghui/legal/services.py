@@ -15,7 +15,7 @@ from django.utils import timezone
 from gonghui.cases import services as cases
 from gonghui.cases.models import Case, EventKind
 from gonghui.core import audit
-from gonghui.core.numbers import money
+from gonghui.core.numbers import money, parse_day
 from gonghui.registry.models import Hukou
 
 from .claims import EXEMPT_CLAIMS
@@ -46,20 +46,6 @@ def _amount(value, label: str, *, key: str) -> Decimal:
     if amount < 0 or amount != amount.quantize(Decimal("0.01")) or amount >= Decimal("1e10"):
         raise ValidationError({key: f"{label}应为不小于0、最多两位小数的金额。"})
     return amount
-
-
-def _date(value, label: str, *, key: str, required: bool = True) -> dt.date | None:
-    if value in (None, ""):
-        if required:
-            raise ValidationError({key: f"请填写{label}。"})
-        return None
-    try:
-        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValidationError({key: f"{label}格式应为 2026-03-08。"}) from None
-    if day > timezone.localdate():
-        raise ValidationError({key: f"{label}不能晚于今天。"})
-    return day
 
 
 # --- the means test (Legal Aid Law Arts. 41-42) -----------------------------------------------------------
@@ -142,8 +128,8 @@ def stage_add(*, actor, case: Case, kind: str, started_on, ended_on=None, result
     _require_lawyer(actor, case, "记录办案阶段")
     if kind not in StageKind.values:
         raise ValidationError({"kind": "请选择办案阶段。"})
-    start = _date(started_on, "开始日期", key="started_on")
-    end = _date(ended_on, "结束日期", key="ended_on", required=False)
+    start = parse_day(started_on, "开始日期", "started_on")
+    end = parse_day(ended_on, "结束日期", "ended_on", required=False)
     if end and end < start:
         raise ValidationError({"ended_on": "结束日期不能早于开始日期。"})
     submitted = timezone.localdate(case.submitted_at) if case.submitted_at else None

@@ -19,7 +19,7 @@ from gonghui.cases import services as cases
 from gonghui.cases.models import Case, State
 from gonghui.core import audit, idnumber, pii, uploads
 from gonghui.core.errors import Conflict
-from gonghui.core.numbers import money, parse_amount
+from gonghui.core.numbers import money, parse_amount, parse_day
 from gonghui.orgs.models import Org, OrgKind
 from gonghui.orgs.scoping import in_scope, scope_paths
 from gonghui.payments.models import LineStatus, PaymentLine
@@ -65,21 +65,6 @@ def _city(actor, what: str) -> None:
         raise PermissionDenied(f"{what}由市总工会劳模管理人员办理。")
 
 
-def _date(value, label: str, key: str, *, required: bool = True, future: bool = False) -> dt.date | None:
-    text = str(value or "").strip()
-    if not text:
-        if required:
-            raise ValidationError({key: f"请填写{label}。"})
-        return None
-    try:
-        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError({key: f"请填写正确的{label}（年-月-日）。"}) from None
-    if not future and day > timezone.localdate():
-        raise ValidationError({key: f"{label}不能晚于今天。"})
-    return day
-
-
 def managing_units(actor):
     """The units the actor may put a model worker under: the city, towns and sector unions in its scope."""
     paths = scope_paths(actor, PERM_MANAGE)
@@ -116,7 +101,7 @@ def _clean(data: dict, actor) -> dict:
     out["note"] = str(data.get("note") or "").strip()[:200]
     for key, label in (("retired_on", "退休日期"), ("died_on", "去世日期")):
         try:
-            out[key] = _date(data.get(key), label, key, required=False)
+            out[key] = parse_day(data.get(key), label, key, required=False)
         except ValidationError as exc:
             errors.update(exc.message_dict)
     if out.get("retired_on") and out.get("died_on") and out["died_on"] < out["retired_on"]:
@@ -464,7 +449,7 @@ def visit_record(*, actor, mw: ModelWorker, visited_on, visitors: str, reason: s
     _require(actor, mw.org, "登记慰问")
     errors: dict[str, str] = {}
     try:
-        day = _date(visited_on, "慰问日期", "visited_on")
+        day = parse_day(visited_on, "慰问日期", "visited_on")
     except ValidationError as exc:
         errors.update(exc.message_dict)
     visitors = (visitors or "").strip()
@@ -498,7 +483,7 @@ def check_record(*, actor, mw: ModelWorker, checked_on, hospital: str, result: s
     _require(actor, mw.org, "登记体检")
     errors: dict[str, str] = {}
     try:
-        day = _date(checked_on, "体检日期", "checked_on")
+        day = parse_day(checked_on, "体检日期", "checked_on")
     except ValidationError as exc:
         errors.update(exc.message_dict)
     hospital = (hospital or "").strip()
@@ -537,7 +522,7 @@ def group_create(*, actor, name: str, starts_on, destination: str, days=7, place
     if not destination:
         errors["destination"] = "请填写疗休养地。"
     try:
-        day = _date(starts_on, "出发日期", "starts_on", future=True)
+        day = parse_day(starts_on, "出发日期", "starts_on", future=True)
     except ValidationError as exc:
         errors.update(exc.message_dict)
     length = str(days or "7").strip()
