@@ -289,6 +289,25 @@ RULES = {
     "model_workers_dash:figures": SIGNED_IN,
     "api-v1:list_model_workers": SIGNED_IN,
     "api-v1:get_model_worker": Scoped(lambda world: {"model_worker_id": world["model_worker"].pk}),
+    "cases:document": Scoped(lambda world: {"number": world["petition"].number, "doc": world["petition_doc"]}),
+    "portal_cases:document": Scoped(lambda world: {"number": world["petition"].number, "doc": world["petition_doc"]}),
+    # petitions (tests/petitions): the register, supervision and calls pages check the right in the service
+    "petitions:register": SIGNED_IN,
+    "petitions:supervise": SIGNED_IN,
+    "petitions:supervise_export": SIGNED_IN,
+    "petitions:calls": SIGNED_IN,
+    "petitions:route": Scoped(lambda world: {"number": world["petition"].number}, method="post",
+                              data={"step": "refer", "authority": "劳动监察"}),
+    "petitions:answer": Scoped(lambda world: {"number": world["petition"].number}, method="post"),
+    "petitions:call_back": Scoped(lambda world: {"number": world["petition"].number}, method="post"),
+    "petitions:accused": Scoped(lambda world: {"number": world["petition"].number}, method="post"),
+    "petitions:repeat": Scoped(lambda world: {"number": world["petition"].number}, method="post"),
+    "petitions:supervise_case": Scoped(lambda world: {"number": world["petition"].number}, method="post",
+                                       data={"text": "请加快办理"}),
+    "petitions:supervision_answer": Scoped(lambda world: {"pk": world["supervision"].pk}, method="post",
+                                           data={"text": "已办理"}),
+    "petitions_dash:figures": SIGNED_IN,
+    "api-v1:petition_register": SignedIn("post"),
     # the example module of docs/modules.md (installed by the test settings)
     "example_library_m:loans": SignedIn(login="/m/login/"),
     "api-v1:example_loans": SIGNED_IN,
@@ -415,6 +434,15 @@ def build_world(staff, city):
                                        destination="武夷山", places={city["meiling"]: "2"})
     recuperant = model_workers.recuperant_add(actor=staff["meiling_staff"], group=group, mw=model_worker)
     run = AllowanceRun.objects.create(month=dt.date(2026, 1, 1))
+    # a petition handled by 梅岭 (registered there, accepted: its notice in writing), supervised by the city
+    from gonghui.cases import services as case_services
+    from gonghui.petitions import services as petitions
+
+    petition = petitions.register(actor=staff["meiling_staff"], item_code="petition", channel="visit",
+                                  id_number=worker.id_number_clear(),
+                                  form={"kind": "工资报酬", "subject": "某企业", "facts": "欠薪三个月", "request": "支付"})
+    petition = case_services.transition(actor=staff["meiling_staff"], case=petition, name="accept")
+    supervision = petitions.supervise(actor=staff["city_staff"], case=petition, text="请按期答复")
     return {Org: city["meiling"], ServiceCentre: ServiceCentre.objects.get(name="梅岭街道职工服务中心"),
             Worker: worker, Enterprise: worker.enterprise, ImportJob: job, WorkerAccount: account,
             CorrectionRequest: correction, Case: case, Attachment: attachment, Rating: rating,
@@ -422,7 +450,8 @@ def build_world(staff, city):
             "product": Product.objects.get(code="inpatient", plan_year__year=2026),
             "aid": aid, "duty": duty, "notice": notice, "festival": festival, "visit": visit, "lawyer": lawyers[0], "same_firm": lawyers[1], "other_firm": other_firm[0],
             "model_worker": model_worker, "health_check": health_check, "group": group, "recuperant": recuperant,
-            "run": run}
+            "run": run, "petition": petition, "petition_doc": petition.documents.get().number,
+            "supervision": supervision}
 
 
 def _pdf() -> bytes:

@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "gonghui.legal",
     "gonghui.assistance",
     "gonghui.model_workers",
+    "gonghui.petitions",
     "gonghui.desk",
     "gonghui.portal",
     "gonghui.dash",

@@ -17,7 +17,8 @@ ROLES: dict[str, dict] = {
     "centre_staff": {
         "name": "服务中心工作人员", "description": "受理、代办、录入和导入，查看本级及下级的职工档案",
         "permissions": [*VIEW_TREE, *VIEW_REGISTRY, "registry.import_registry", "registry.view_worker_pii",
-                        *HANDLE_CASES, "model_workers.manage_model_workers"],
+                        *HANDLE_CASES, "model_workers.manage_model_workers",
+                        "petitions.supervise_petition"],
     },
     "reviewer": {
         "name": "审核人员", "description": "复核办件，可导出含完整证件号码的名单",

@@ -180,7 +180,7 @@ def _case(request, number: str) -> Case:
 @router.get("/service-items", response=list[ItemOut], summary="服务事项目录")
 def list_items(request, category: str = "", q: str = ""):
     require_scope(request, "cases:read")
-    return selectors.catalogue(q=q, category=category)
+    return selectors.catalogue(q=q, category=category, self_service=not _is_staff(request))
 
 
 @router.post("/cases", response={201: CaseDetail}, summary="新建办件（草稿，或 submit=true 直接提交）")

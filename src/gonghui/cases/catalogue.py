@@ -35,7 +35,8 @@ FIELD_TYPES = {
     "choice": "选项", "id_number": "身份证号", "phone": "手机号", "bank_card": "银行卡号",
 }
 SENSITIVE_TYPES = ("id_number", "bank_card")
-CATEGORIES = ["生活服务", "医疗互助", "困难帮扶", "法律服务", "技能培训", "就业服务", "文体活动", "劳模服务", "其他"]
+CATEGORIES = ["生活服务", "医疗互助", "困难帮扶", "法律服务", "技能培训", "就业服务", "文体活动", "劳模服务",
+              "信访接待", "其他"]
 DEFAULT_MATERIAL_FORMATS = "JPG、PNG、HEIC 照片或 PDF"
 
 

@@ -73,6 +73,7 @@ def apply(case: Case, step, on: dt.date) -> bool:
     into a state where the case ends stops every clock.
     Returns whether a clock was stopped past its date."""
     specs = item_clocks(case.item)
+    handler = registry.handler_for(case.item)
     rows = {c.key: c for c in case.clock_set.all()}
     late = False
 
@@ -83,6 +84,8 @@ def apply(case: Case, step, on: dt.date) -> bool:
         for key in chosen(pattern):
             clock = rows.get(key)
             if action == "start" and clock is None:
+                if not handler.clock_applies(case, key):
+                    continue
                 spec = specs[key]
                 rows[key] = CaseClock.objects.create(
                     case=case, key=key, label=spec["label"][:30], unit=spec["unit"], days=spec["days"],

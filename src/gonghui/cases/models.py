@@ -320,6 +320,7 @@ class EventKind(models.TextChoices):
     EDIT = "edit", "修改表单"
     RATING = "rating", "评价"
     OVERDUE = "overdue", "超期"
+    DOCUMENT = "document", "书面文书"
 
 
 class CaseEvent(models.Model):
@@ -344,6 +345,39 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class DeliveryWay(models.TextChoices):
+    """How a notice in writing reaches the applicant (the way they chose)."""
+
+    ONLINE = "online", "网上查阅（短信提醒）"
+    POST = "post", "邮寄"
+    IN_PERSON = "in_person", "当面送达"
+
+
+class CaseDocument(models.Model):
+    """A notice in writing issued on a case (受理告知书, 答复意见书 …): its text is fixed when it is issued,
+    so the PDF printed later says what the applicant was told (cases.documents)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    number = models.CharField("文书编号", max_length=32, unique=True)
+    kind = models.CharField("种类", max_length=30)
+    title = models.CharField("标题", max_length=40)
+    body = models.TextField("正文")
+    issuer = models.CharField("出具单位", max_length=100)
+    issued_on = models.DateField("出具日期")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="经办人", on_delete=models.SET_NULL,
+                                  null=True, blank=True, related_name="+")
+    delivery = models.CharField("送达方式", max_length=12, choices=DeliveryWay.choices, default=DeliveryWay.ONLINE)
+    public = models.BooleanField("申请人可见", default=True)
+
+    class Meta:
+        verbose_name = "书面文书"
+        verbose_name_plural = "书面文书"
+        ordering = ["issued_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.number}"
 
 
 class Message(models.Model):

@@ -15,5 +15,6 @@ urlpatterns = [
     path("cases/<str:number>/step/<str:name>/", views.step, name="step"),
     path("cases/<str:number>/rate/", views.rate, name="rate"),
     path("cases/<str:number>/files/<int:pk>/", views.file, name="file"),
+    path("cases/<str:number>/documents/<str:doc>.pdf", views.document, name="document"),
     path("messages/", views.inbox, name="messages"),
 ]

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 from gonghui.web.actions import field_errors, flash, form_result, joined, perform
 from gonghui.web.downloads import inline_file
 
-from . import catalogue, selectors, services
+from . import catalogue, documents, selectors, services
 from .models import RatingScore
 from .registry import registry
 from .states import APPLICANT
@@ -27,13 +28,15 @@ LOGIN = reverse_lazy("portal:login")
 def catalogue_page(request):
     q = request.GET.get("q", "").strip()[:20]
     category = request.GET.get("category", "")
-    items = list(selectors.catalogue(q=q, category=category if category in catalogue.CATEGORIES else ""))
+    items = list(selectors.catalogue(q=q, category=category if category in catalogue.CATEGORIES else "",
+                                     self_service=True))
     groups: dict[str, list] = {}
     for item in items:
         groups.setdefault(item.category, []).append(item)
     return render(request, "cases/m/catalogue.html", {
         "groups": [(c, groups[c]) for c in catalogue.CATEGORIES if c in groups], "q": q, "category": category,
-        "categories": [c for c in catalogue.CATEGORIES if c in {i.category for i in selectors.catalogue()}],
+        "categories": [c for c in catalogue.CATEGORIES
+                       if c in {i.category for i in selectors.catalogue(self_service=True)}],
     })
 
 
@@ -97,6 +100,7 @@ def detail(request, number: str):
         "can_rate": page["rating"] is None and bool(state and state.rateable),
         "errors": request.session.pop(f"case_errors_{number}", {}),
         "section": module_section(case, request.user, "m"),
+        "documents": list(documents.for_applicant(case)),
         "result_rows": registry.handler_for(case.item).result_rows(case),
     })
 
@@ -167,3 +171,15 @@ def inbox(request):
     response = render(request, "cases/m/messages.html", {"page": page})
     services.messages_mark_read(user=request.user, ids=[m.pk for m in page])
     return response
+
+
+@login_required(login_url=LOGIN)
+def document(request, number: str, doc: str):
+    """The applicant's copy of a notice in writing on their case (A4 PDF)."""
+    case = selectors.my_case_get(user=request.user, number=number)
+    found = documents.for_applicant(case).filter(number=doc).first()
+    if found is None:
+        raise Http404("没有这份文书")
+    url = request.build_absolute_uri(reverse("portal_cases:detail", args=[case.number]))
+    return inline_file(documents.pdf_of(actor=request.user, document=found, progress_url=url, applicant=True),
+                       "application/pdf", f"{found.number}-{found.title}.pdf")

@@ -45,8 +45,51 @@ class Handler:
       or None for the item's fields; ``unavailable(item, worker)`` why this worker cannot apply at all
       (said before any form or material is asked), or ""; ``check_form(item, worker, form)`` refuses, with
       ``ValidationError``, a form this worker cannot apply with — each time the form is saved, so that the
-      worker learns it before uploading materials.
+      worker learns it before uploading materials;
+    - ``check_step(case, step, actor)`` refuses, with ``ValidationError``, a step the module's rules forbid
+      now (a review asked after its window closed), before anything is written;
+    - ``clock_applies(case, key)`` whether a clock a step starts applies to this case (a hotline order
+      runs only the clock of its difficulty); ``on_extend(case, clock, actor)`` runs inside the
+      transaction of an extension (a notice in writing to the applicant);
+    - ``self_service`` (an attribute) whether workers apply themselves; ``handling_org(item, worker, form)``
+      the handling organisation of a new case when the module decides it;
+    - ``on_view(case, user, surface)`` runs when staff open the case (a petition's every view is audited);
+      ``identity_shown(case, user, surface)`` whether the applicant's name is shown to ``user`` on the
+      queue, the case page and the API (``surface`` ``"export"``: in a spreadsheet), else it is masked.
     """
+
+    def check_step(self, case, step, actor) -> None:
+        return None
+
+    def clock_applies(self, case, key: str) -> bool:
+        return True
+
+    def on_extend(self, case, clock, actor) -> None:
+        return None
+
+    def on_view(self, case, user, surface: str) -> None:
+        return None
+
+    # a worker may apply for the item themselves (/m/, the API); else staff register every case of it (a
+    # hotline work order is logged while the caller talks)
+    self_service = True
+
+    def handling_org(self, item, worker, form: dict):
+        """The organisation that handles a new case, when the module decides it (else None: the item's
+        handling level above the applicant's union)."""
+        return None
+
+    # the applicant's identity is private to those who handle the case (a petition): ``identity_shown`` then
+    # shows it to the handling organisation's own staff and the assignee only, and never in a spreadsheet
+    identity_private = False
+
+    def identity_shown(self, case, user, surface: str) -> bool:
+        if not self.identity_private:
+            return True
+        if surface == "export" or user is None:
+            return False
+        return case.org_id == getattr(user, "org_id", None) or (
+            case.assigned_to_id is not None and case.assigned_to_id == user.pk)
 
     def eligibility(self, case) -> None:
         return None
@@ -157,6 +200,14 @@ class Registry:
         self._read()
         declared = self.items.get(self._code(item))
         return self.workflows.get(declared.workflow, STANDARD) if declared else STANDARD
+
+    def staff_only_items(self) -> list[str]:
+        """The items staff register and workers do not apply for themselves (``Handler.self_service``)."""
+        return sorted(code for code, found in self.handlers.items() if found and not found[0].self_service)
+
+    def private_identity_items(self) -> list[str]:
+        """The items whose applicant's identity only their handlers see (``Handler.identity_private``)."""
+        return sorted(code for code, found in self.handlers.items() if found and found[0].identity_private)
 
     def handler_for(self, item) -> Handler:
         self._read()

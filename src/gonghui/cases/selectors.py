@@ -7,7 +7,7 @@ number of queries whatever the number of rows (related rows are joined or prefet
 
 from __future__ import annotations
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from gonghui.orgs.models import Org
@@ -36,7 +36,10 @@ def queue_states() -> list[str]:
     return [name for name, _ in registry.state_choices() if name not in closed and name != State.DRAFT]
 
 
-def catalogue(*, q: str = "", category: str = "", on_behalf: bool = False) -> QuerySet[ServiceItem]:
+def catalogue(*, q: str = "", category: str = "", on_behalf: bool = False,
+              self_service: bool = False) -> QuerySet[ServiceItem]:
+    """The active items; ``on_behalf``: those staff may file for a worker; ``self_service``: those a worker
+    applies for themselves (not the ones staff alone register)."""
     items = ServiceItem.objects.filter(active=True)
     if q:
         items = items.filter(name__contains=q.strip()[:20]) | items.filter(summary__contains=q.strip()[:20])
@@ -44,6 +47,8 @@ def catalogue(*, q: str = "", category: str = "", on_behalf: bool = False) -> Qu
         items = items.filter(category=category)
     if on_behalf:
         items = items.filter(on_behalf=True)
+    if self_service and (staff_only := registry.staff_only_items()):
+        items = items.exclude(code__in=staff_only)
     return items.order_by("order", "code")
 
 
@@ -119,6 +124,10 @@ def queue(*, user, item: str = "", state: str = OPEN, urgency: str = "", town: s
         cases = cases.filter(assigned_to=user)
     if q:
         from gonghui.registry.selectors import classify_query, worker_search
+
+        if private := registry.private_identity_items():  # a name finds only the cases that show it
+            cases = cases.exclude(Q(item__code__in=private) & ~Q(org_id=getattr(user, "org_id", None))
+                                  & ~Q(assigned_to_id=user.pk))
 
         if classify_query(q)[0] == "pinyin":  # initials or full pinyin, as the worker search reads them
             cases = cases.filter(applicant__in=worker_search(user=user, q=q).values("pk"))

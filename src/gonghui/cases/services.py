@@ -85,6 +85,15 @@ def is_applicant(user, case: Case) -> bool:
     return worker is not None and worker.pk == case.applicant_id
 
 
+def applicant_shown(case: Case, user, surface: str = "desk") -> str:
+    """The applicant's name as ``user`` may see it: masked (张*) where the item keeps the identity to the
+    case's handlers (``Handler.identity_shown``)."""
+    name = case.applicant.name
+    if registry.handler_for(case.item).identity_shown(case, user, surface):
+        return name
+    return pii.mask_name(name)
+
+
 def staff_may(user, case: Case, perm: str) -> bool:
     """Whether ``user`` holds ``perm`` on ``case``: over the subtree of the case's handling organisation,
     or — a partner — through their active assignment to the case (orgs.scoping)."""
@@ -184,23 +193,31 @@ def seal_secrets(secrets: dict) -> bytes | None:
     return pii.encrypt(json.dumps(secrets, ensure_ascii=False), field="case_form") if secrets else None
 
 
-def case_create(*, actor, item: ServiceItem, data: dict, worker: Worker | None = None, submit: bool = False) -> Case:
+def case_create(*, actor, item: ServiceItem, data: dict, worker: Worker | None = None, submit: bool = False,
+                org: Org | None = None) -> Case:
     """A new case (a draft, or submitted at once). A signed-in worker applies for themselves; staff with
-    the on-behalf right file for a worker of their subtree (``worker``)."""
+    the on-behalf right file for a worker of their subtree (``worker``). A module that decides the handling
+    organisation itself passes ``org`` (a petition is handled where it is registered, whoever the
+    petitioner is): the staff member's right is then checked on ``org``."""
     if not item.active:
         raise ValidationError("该服务事项暂停受理。")
     own = worker_of(actor)
-    if worker is None or (own is not None and worker.pk == own.pk):
+    if org is None and (worker is None or (own is not None and worker.pk == own.pk)):
         if own is None:
             raise PermissionDenied("请先完成实名绑定，再申请服务。")
         worker, on_behalf = own, False
     else:
+        if worker is None:
+            raise ValidationError("请选择申请人。")
         if not item.on_behalf:
             raise ValidationError("该服务事项须由职工本人申请，不能代办。")
-        if not (actor.has_perm(PERM_ON_BEHALF) and in_scope(actor, worker.org.path, PERM_ON_BEHALF)):
+        where = org.path if org is not None else worker.org.path
+        if not (actor.has_perm(PERM_ON_BEHALF) and in_scope(actor, where, PERM_ON_BEHALF)):
             raise PermissionDenied("您没有为该职工代办的权限。")
         on_behalf = True
     handler = registry.handler_for(item)
+    if not on_behalf and not handler.self_service:
+        raise ValidationError("该事项由工作人员登记受理，请拨打热线或到服务中心办理。")
     if reason := handler.unavailable(item, worker):
         raise ValidationError(reason)
     form, secrets = catalogue.clean_form(item, data, require=False, fields=form_fields(item, worker))
@@ -208,7 +225,7 @@ def case_create(*, actor, item: ServiceItem, data: dict, worker: Worker | None =
         raise ValidationError("请先填写申请表，再进入下一步。")
     _check_limit(item, worker)
     handler.check_form(item, worker, form)
-    org = handling_org(item, worker)
+    org = org or handler.handling_org(item, worker, form) or handling_org(item, worker)
     now = timezone.now()
     with transaction.atomic():  # submitted at once, or not created at all
         case = Case.objects.create(
@@ -541,7 +558,8 @@ def transition(*, actor, case: Case, name: str, reason: str = "", fix: dict | No
         spec = case.item.material(step.needs_document)
         raise ValidationError({"material": f"请先上传{spec['name'] if spec else step.needs_document}。"})
     if step.by == APPLICANT and step.target not in workflow.closed_states and is_editable(case):
-        _check_submit(case)  # what the applicant sends on must be complete (and eligible)
+        _check_submit(case)
+    handler.check_step(case, step, actor)  # what the applicant sends on must be complete (and eligible)
     result = handler.calculate(case, step) if step.calculate else None
     if step.needs_amount:
         result = {**(result or case.result or {}), "amount": amount}
@@ -726,6 +744,7 @@ def extend_deadline(*, actor, case: Case, clock_key: str, days: int, reason: str
                data={"clock": clock.key, "from": before.isoformat(), "to": clock.due_on.isoformat()})
         _audit(actor, "extend", case, f"{clock.label}延长{days}{unit}至{clock.due_on}：{reason}")
         notify.notify_applicant(case, "extended", reason=reason, extra=days, unit=unit)
+        registry.handler_for(case.item).on_extend(case, clock, actor)
     return case
 
 
@@ -756,12 +775,14 @@ QUEUE_EXPORT_MAX = 10_000
 
 def queue_export(*, actor, cases) -> bytes:
     """The cases of a queue (already scoped and filtered) as an .xlsx, at most ``QUEUE_EXPORT_MAX`` rows;
-    the export is audited. Names are shown as on the page; no ID or bank number is in it."""
+    the export is audited. Names are shown as on the page (masked where the item keeps the identity private:
+``applicant_shown``); no ID or bank number is in it."""
     from gonghui.core.spreadsheets import write_xlsx
 
     rows = []
     for case in cases[:QUEUE_EXPORT_MAX]:
-        rows.append([case.number, case.item.name, case.applicant.name, case.org.name, case.state_label,
+        rows.append([case.number, case.item.name, applicant_shown(case, actor, "export"), case.org.name,
+                     case.state_label,
                      timezone.localtime(case.submitted_at).strftime("%Y-%m-%d %H:%M") if case.submitted_at else "",
                      case.due_on.isoformat() if case.due_on else "", case.get_urgency_display(),
                      case.assigned_to.display_name if case.assigned_to else ""])

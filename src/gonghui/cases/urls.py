@@ -19,5 +19,6 @@ urlpatterns = [
     path("<str:number>/assign/", views.assign, name="assign"),
     path("<str:number>/extend/", views.extend, name="extend"),
     path("<str:number>/files/<int:pk>/", views.file, name="file"),
+    path("<str:number>/documents/<str:doc>.pdf", views.document, name="document"),
     path("<str:number>/reveal/<str:key>/", views.reveal, name="reveal"),
 ]

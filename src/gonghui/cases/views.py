@@ -26,7 +26,7 @@ from gonghui.web import downloads
 from gonghui.web.actions import flash, form_result, perform, reveal_answer
 from gonghui.web.downloads import inline_file
 
-from . import catalogue, selectors, services
+from . import catalogue, documents, selectors, services
 from .models import Urgency
 from .registry import registry
 from .states import PERM_DOCUMENT, PERM_HANDLE, PERM_VIEW
@@ -90,6 +90,8 @@ def queue(request):
     filters = _queue_filters(request)
     cases = selectors.queue(user=request.user, **filters)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    for case in page:
+        case.applicant_label = services.applicant_shown(case, request.user)
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "cases/queue.html", {
@@ -135,6 +137,7 @@ def _return_choices(case) -> dict:
 def detail(request, number: str):
     _require_view(request)
     case = selectors.case_get(user=request.user, number=number)
+    registry.handler_for(case.item).on_view(case, request.user, "desk")
     page = selectors.case_page(case)
     by_material: dict[str, list] = {}
     for attachment in page["attachments"]:
@@ -151,6 +154,8 @@ def detail(request, number: str):
         "steps": steps, "choices": _return_choices(case),
         "can_handle": services.staff_may(request.user, case, PERM_HANDLE),
         "can_document": services.staff_may(request.user, case, PERM_DOCUMENT),
+        "applicant_label": services.applicant_shown(case, request.user),
+        "identity_shown": registry.handler_for(case.item).identity_shown(case, request.user, "desk"),
         "can_see_worker": in_scope(request.user, case.applicant.org.path, "registry.view_worker"),
         "assignment": services.active_assignment(case),
         "partners": services.partners_for(case, partner_perm) if partner_perm else [],
@@ -158,6 +163,7 @@ def detail(request, number: str):
         "can_edit": services.is_editable(case) and services.may_act_as_applicant(request.user, case),
         "staff": staff, "step_names": {t.name: t for t in registry.workflow_for(case.item).transitions},
         "section": module_section(case, request.user, "desk"),
+        "documents": list(case.documents.all()),
         "result_rows": registry.handler_for(case.item).result_rows(case),
         "sensitive_keys": [f["key"] for f in case.item.fields if f["type"] in catalogue.SENSITIVE_TYPES],
         "step_fields": {name: fields for name, fields in (
@@ -305,3 +311,16 @@ def inbox(request):
     response = render(request, "cases/inbox.html", {"page": page})
     services.messages_mark_read(user=request.user, ids=[m.pk for m in page])
     return response
+
+
+@login_required
+def document(request, number: str, doc: str):
+    """A notice in writing issued on the case, as an A4 PDF to print (audited)."""
+    _require_view(request)
+    case = selectors.case_get(user=request.user, number=number)
+    found = case.documents.filter(number=doc).first()
+    if found is None:
+        raise Http404("没有这份文书")
+    url = request.build_absolute_uri(reverse("portal_cases:detail", args=[case.number]))
+    return inline_file(documents.pdf_of(actor=request.user, document=found, progress_url=url),
+                       "application/pdf", f"{found.number}-{found.title}.pdf")

@@ -166,6 +166,13 @@ def mask_id(value: str) -> str:
     return f"{value[:6]}{'*' * 10}{value[-4:]}"
 
 
+def mask_name(value: str) -> str:
+    """张三 → 张*, 欧阳小明 → 欧***: the surname's first character and a star for each other one."""
+    if not value:
+        return ""
+    return value[0] + "*" * max(len(value) - 1, 1)
+
+
 def mask_phone(value: str) -> str:
     if not value:
         return ""
