@@ -36,6 +36,8 @@ def test_the_api_refuses_a_bad_page_in_its_json_shape(url, login, city):
     f"/desk/model-workers/{HUGE}/", f"/desk/model-workers/{HUGE}/certificate/", f"/desk/model-workers/checks/{HUGE}/",
     "/desk/model-workers/checks/?by=abc&page=0", f"/desk/model-workers/allowances/{HUGE}/",
     f"/desk/model-workers/recuperation/{HUGE}/", f"/dash/model-workers/?year={HUGE}", "/dash/model-workers/?year=x",
+    f"/dash/petitions/?year={HUGE}", "/desk/petitions/supervise/?only=abcdefgh", "/desk/petitions/register/?item=x",
+    f"/desk/cases/XF-2026-{HUGE}/documents/{HUGE}.pdf",
 ])
 def test_no_500_for_numbers_out_of_range(url, login, city, people):
     response = login("city_staff").get(url)

@@ -90,9 +90,9 @@ def test_a_review_is_asked_within_30_days_a_make_up_saturday_counting_as_a_worki
 
 def test_review_and_re_review_end_it_and_the_same_facts_are_not_accepted_again(register, today, staff, people):
     case = _replied(register, staff, dt.date(2026, 4, 1), today)
-    case = cases.transition(actor=staff["qingyang_staff"], case=case, name="register_review")
+    case = cases.transition(actor=staff["qingyang_staff"], case=case, name="request_review")
     case = services.answer(actor=staff["city_staff"], case=case, step="answer_review", text="经复查，维持原答复意见。")
-    case = cases.transition(actor=staff["city_staff"], case=case, name="register_rereview")
+    case = cases.transition(actor=staff["city_staff"], case=case, name="request_rereview")
     case = services.answer(actor=staff["city_staff"], case=case, step="answer_rereview", text="经复核，维持复查意见。")
     assert case.state == "final"
     assert [d.kind for d in case.documents.all()] == ["accept", "reply", "review", "rereview"]

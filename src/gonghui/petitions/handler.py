@@ -10,7 +10,8 @@ public holiday ending on the next working day (Civil Code Art. 203; cases.clocks
   date to report by; or referred (转有权机关) to the labour inspectorate, a court …, with a referral letter;
 - replied (答复) → the petitioner may ask for a review (复查) within 30 days of the reply, answered within
   30 days (``review``) by the union above the one that replied; likewise a re-review (复核, ``rereview``);
-  after it the same facts are not accepted again.
+  after it the same facts are not accepted again. The petitioner asks on /m/ (or the clerk who registered
+  the petition on their behalf, as the engine's on-behalf steps allow).
 
 Hotline work order (12351): logged while the caller talks, dispatched (派单) to the competent union,
 answered within the working days of its difficulty (``ordinary`` 3, ``difficult`` 13, ``complex`` 30: the
@@ -24,7 +25,7 @@ from django.core.exceptions import ValidationError
 
 from gonghui.cases.models import State
 from gonghui.cases.registry import Handler
-from gonghui.cases.states import APPLICANT, PERM_DECIDE, PERM_HANDLE, STANDARD, Clock, Status, Transition
+from gonghui.cases.states import APPLICANT, PERM_DECIDE, STANDARD, Clock, Status, Transition
 
 REGISTERED = State.SUBMITTED
 REFERRED = "referred"
@@ -75,16 +76,11 @@ PETITION_WORKFLOW = STANDARD.extend(
         Transition("request_review", "申请复查", (REPLIED,), REVIEW, by=APPLICANT, perm="", title="申请复查",
                    clocks={"start": "review"}, done="复查申请已提交，上一级工会将在30日内提出复查意见。",
                    confirm="对答复意见不服，申请复查吗？", notify_staff="staff_review"),
-        Transition("register_review", "登记复查申请", (REPLIED,), REVIEW, perm=PERM_HANDLE, title="登记复查申请",
-                   style="outline-primary", clocks={"start": "review"}, notify_staff="staff_review"),
         Transition("answer_review", "出具复查意见", (REVIEW,), REVIEWED, module_form=True, perm=PERM_DECIDE,
                    title="出具复查意见", notify="reviewed", style="success", stamp="closed_at"),
         Transition("request_rereview", "申请复核", (REVIEWED,), REREVIEW, by=APPLICANT, perm="", title="申请复核",
                    clocks={"start": "rereview"}, done="复核申请已提交，将在30日内提出复核意见。",
                    confirm="对复查意见不服，申请复核吗？", notify_staff="staff_review"),
-        Transition("register_rereview", "登记复核申请", (REVIEWED,), REREVIEW, perm=PERM_HANDLE,
-                   title="登记复核申请", style="outline-primary", clocks={"start": "rereview"},
-                   notify_staff="staff_review"),
         Transition("answer_rereview", "出具复核意见", (REREVIEW,), FINAL, module_form=True, perm=PERM_DECIDE,
                    title="出具复核意见", notify="rereviewed", style="success", stamp="closed_at"),
         Transition("withdraw", "撤回信访事项", (State.DRAFT, State.SUBMITTED, State.ACCEPTED), State.WITHDRAWN,

@@ -165,7 +165,11 @@ def register(*, actor, item_code: str, channel: str, id_number: str, name: str =
     data = {**form, "kind": Kind(kind).label}
     if item_code == "petition" and not data.get("delivery"):
         data["delivery"] = DeliveryWay.ONLINE.label
-    difficulty = _value(Difficulty, str(form.get("difficulty", ""))) if item_code == "hotline" else ""
+    difficulty = ""
+    if item_code == "hotline":
+        difficulty = _value(Difficulty, str(form.get("difficulty", ""))) or Difficulty.ORDINARY
+    if difficulty:
+        data["difficulty"] = Difficulty(difficulty).label
     with transaction.atomic():
         case = cases.case_create(actor=actor, item=item, data=data, worker=worker, org=org)
         Petition.objects.create(
@@ -176,7 +180,7 @@ def register(*, actor, item_code: str, channel: str, id_number: str, name: str =
             representatives=names, caller_phone=caller_phone, recording_ref=(recording_ref or "").strip()[:60],
             registered_org=org, registered_by=actor, repeat_of=repeat_of, repeat_note=repeat_note,
             delivery=_value(DeliveryWay, str(data.get("delivery", "")), DeliveryWay.ONLINE),
-            difficulty=difficulty or (Difficulty.ORDINARY if item_code == "hotline" else ""))
+            difficulty=difficulty)
         if letter is not None:
             cases.attachment_add(actor=actor, case=case, material="letter", name=letter[0], data=letter[1])
         case = cases.transition(actor=actor, case=case, name="submit")
@@ -242,8 +246,7 @@ def _reply_day(case: Case, kinds: tuple[str, ...]) -> dt.date | None:
 
 def check_step(case: Case, step) -> None:
     """A review is asked within 30 days of the reply, a re-review within 30 days of the review's answer."""
-    windows = {"request_review": ("reply",), "register_review": ("reply",),
-               "request_rereview": ("review",), "register_rereview": ("review",)}
+    windows = {"request_review": ("reply",), "request_rereview": ("review",)}
     if step.name in windows:
         since = _reply_day(case, windows[step.name])
         if since is not None:
@@ -287,7 +290,7 @@ def on_step(case: Case, step, source: str, actor) -> None:
     elif step.name == "not_accept":
         _issue(actor, case, petition, "not_accept", "信访事项不予受理告知书",
                f"{_matter(case, petition)}，经审查，本单位决定不予受理。\n理由：{case.reason}。")
-    elif step.name in ("request_review", "register_review", "request_rereview", "register_rereview"):
+    elif step.name in ("request_review", "request_rereview"):
         upper = _upper(case.org)
         level = 2 if "rereview" not in step.name else 3
         Case.objects.filter(pk=case.pk).update(org=upper)

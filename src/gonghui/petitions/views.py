@@ -114,7 +114,7 @@ def register(request):
             messages.success(request, f"已登记{case.item.name}（{case.number}）。")
             return redirect("cases:detail", number=case.number)
     return render(request, "petitions/register.html", {
-        "post": post, "errors": errors, "earlier": earlier,
+        "post": post, "errors": errors, "earlier": earlier, "general_errors": errors.get("__all__", []),
         "channels": [c for c in Channel.choices if c[0] != "online"],
         "kinds": Kind.choices, "difficulties": Difficulty.choices, "deliveries": DeliveryWay.choices,
         "orgs": Org.objects.filter(depth__lte=2).order_by("path"),

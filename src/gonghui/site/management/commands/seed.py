@@ -13,6 +13,7 @@ from gonghui.legal.demo_data import build_legal
 from gonghui.model_workers.demo_data import build_model_workers
 from gonghui.mutual_aid.demo_data import build_mutual_aid
 from gonghui.orgs.demo_city import SCALES
+from gonghui.petitions.demo_data import build_petitions
 from gonghui.registry.demo_data import build_registry
 from gonghui.site.demo import build_city
 
@@ -68,6 +69,11 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.SUCCESS(
                     f"劳模服务：在册劳模 {model['model_workers']} 人；{model['year']}年荣誉津贴按月发放给"
                     f"{model['retired']}名退休劳模，医疗补助 {model['claims']} 件，慰问 {model['visits']} 人次。"))
+            petitions = build_petitions()
+            if petitions["petitions"]:
+                self.stdout.write(self.style.SUCCESS(
+                    f"信访接待：信访事项 {petitions['petitions']} 件（含集体访、转送、检举控告、复查复核、超期督办），"
+                    f"12351热线工单 {petitions['orders']} 张，当场答复的来电 {petitions['calls']} 个。"))
 
 
 class _Progress:
