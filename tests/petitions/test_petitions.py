@@ -204,8 +204,12 @@ def test_every_view_is_audited_and_a_supervisor_sees_the_petitioner_masked(regis
     assert case.number in queue and "王芳" not in queue
     # a name search does not tell the supervisor that this person petitioned
     assert case.number not in client.get(reverse("cases:queue") + "?q=王芳&state=all").content.decode()
+    listed = client.get("/api/v1/cases?item=petition").json()["items"]
+    assert [c["applicant"] for c in listed] == ["王*"]
+    assert client.get(f"/api/v1/cases/{case.number}").json()["applicant"] == "王*"
     login("qingyang_staff")
     assert "王芳" in client.get(reverse("cases:detail", args=[case.number])).content.decode()
+    assert client.get(f"/api/v1/cases/{case.number}").json()["applicant"] == "王芳"
 
 
 def test_a_worker_petitions_online_and_follows_the_notices_on_the_phone(people, worker_user, staff, client):

@@ -69,8 +69,10 @@ class CaseOut(Schema):
         return obj.state_label
 
     @staticmethod
-    def resolve_applicant(obj: Case) -> str:
-        return obj.applicant.name
+    def resolve_applicant(obj: Case, context) -> str:
+        """Masked where the item keeps the applicant's identity to the case's handlers (a petition)."""
+        request = (context or {}).get("request")
+        return services.applicant_shown(obj, getattr(request, "user", None))
 
     @staticmethod
     def resolve_org(obj: Case) -> str:
@@ -160,7 +162,7 @@ def _detail(request, case: Case) -> dict:
     """The case as JSON (the shape ``CaseDetail`` documents), built once for answers and stored replays."""
     page = selectors.case_files(case)
     return {
-        **CaseOut.from_orm(case).model_dump(mode="json"),
+        **CaseOut.from_orm(case, context={"request": request}).model_dump(mode="json"),
         "form": case.form, "fix_list": case.fix_list, "reason": case.reason, "result": case.result,
         "clocks": [ClockOut(**{f: getattr(c, f) for f in ClockOut.model_fields if f != "paused"},
                             paused=c.paused_on is not None).model_dump(mode="json") for c in page["clocks"]],

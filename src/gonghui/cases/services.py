@@ -89,7 +89,8 @@ def applicant_shown(case: Case, user, surface: str = "desk") -> str:
     """The applicant's name as ``user`` may see it: masked (张*) where the item keeps the identity to the
     case's handlers (``Handler.identity_shown``)."""
     name = case.applicant.name
-    if registry.handler_for(case.item).identity_shown(case, user, surface):
+    if registry.handler_for(case.item).identity_shown(case, user, surface) or (
+            surface != "export" and is_applicant(user, case)):
         return name
     return pii.mask_name(name)
 

@@ -25,7 +25,8 @@ from .models import HotlineCall, Petition
 
 @contextlib.contextmanager
 def _on(day: dt.date, hour: int = 10):
-    moment = dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_current_timezone())
+    # in UTC, as timezone.now() gives it (the audit chain hashes the moment as it is read back)
+    moment = dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_current_timezone()).astimezone(dt.UTC)
     with mock.patch("django.utils.timezone.now", lambda: moment):
         yield
 
