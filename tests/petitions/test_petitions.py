@@ -204,12 +204,20 @@ def test_every_view_is_audited_and_a_supervisor_sees_the_petitioner_masked(regis
     assert case.number in queue and "王芳" not in queue
     # a name search does not tell the supervisor that this person petitioned
     assert case.number not in client.get(reverse("cases:queue") + "?q=王芳&state=all").content.decode()
+    # nor does the worker's archive, nor a notice in writing (it is addressed to the petitioner)
+    archive = reverse("registry:worker_detail", args=[case.applicant_id])
+    assert case.number not in client.get(archive).content.decode()
+    case = cases.transition(actor=staff["qingyang_staff"], case=case, name="accept")
+    notice = reverse("cases:document", args=[case.number, case.documents.get().number])
+    assert client.get(notice).status_code == 403
     listed = client.get("/api/v1/cases?item=petition").json()["items"]
     assert [c["applicant"] for c in listed] == ["王*"]
     assert client.get(f"/api/v1/cases/{case.number}").json()["applicant"] == "王*"
     login("qingyang_staff")
     assert "王芳" in client.get(reverse("cases:detail", args=[case.number])).content.decode()
     assert client.get(f"/api/v1/cases/{case.number}").json()["applicant"] == "王芳"
+    assert case.number in client.get(archive).content.decode()
+    assert client.get(notice).status_code == 200
 
 
 def test_a_worker_petitions_online_and_follows_the_notices_on_the_phone(people, worker_user, staff, client):

@@ -125,9 +125,7 @@ def queue(*, user, item: str = "", state: str = OPEN, urgency: str = "", town: s
     if q:
         from gonghui.registry.selectors import classify_query, worker_search
 
-        if private := registry.private_identity_items():  # a name finds only the cases that show it
-            cases = cases.exclude(Q(item__code__in=private) & ~Q(org_id=getattr(user, "org_id", None))
-                                  & ~Q(assigned_to_id=user.pk))
+        cases = identity_visible(cases, user)  # a name finds only the cases that show it
 
         if classify_query(q)[0] == "pinyin":  # initials or full pinyin, as the worker search reads them
             cases = cases.filter(applicant__in=worker_search(user=user, q=q).values("pk"))
@@ -135,6 +133,15 @@ def queue(*, user, item: str = "", state: str = OPEN, urgency: str = "", town: s
             cases = cases.filter(number__startswith=q.strip().upper()[:24]) | cases.filter(
                 applicant__name__startswith=q.strip()[:20])
     return LatePage(cases, "item", "applicant", "org", "assigned_to")
+
+
+def identity_visible(cases: QuerySet[Case], user) -> QuerySet[Case]:
+    """Leave out the cases whose applicant's identity ``user`` may not see (``Handler.identity_private``,
+    the rule of ``Handler.identity_shown``): where a list is by person, it would tell who petitioned."""
+    if private := registry.private_identity_items():
+        cases = cases.exclude(Q(item__code__in=private) & ~Q(org_id=getattr(user, "org_id", None))
+                              & ~Q(assigned_to_id=user.pk))
+    return cases
 
 
 def case_get(*, user, number: str) -> Case:
@@ -248,7 +255,7 @@ def queue_counts(*, user) -> dict[str, int]:
 
 def worker_cases(*, user, worker) -> QuerySet[Case]:
     """The worker archive's section: this worker's cases that the staff member may see."""
-    return (Case.objects.visible_to(user).filter(applicant=worker).select_related("item")
+    return (identity_visible(Case.objects.visible_to(user), user).filter(applicant=worker).select_related("item")
             .order_by("-created_at"))
 
 

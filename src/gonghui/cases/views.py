@@ -321,6 +321,8 @@ def document(request, number: str, doc: str):
     found = case.documents.filter(number=doc).first()
     if found is None:
         raise Http404("没有这份文书")
+    if not registry.handler_for(case.item).identity_shown(case, request.user, "desk"):
+        raise PermissionDenied("文书载有申请人的身份信息，仅承办人可以查看。")
     url = request.build_absolute_uri(reverse("portal_cases:detail", args=[case.number]))
     return inline_file(documents.pdf_of(actor=request.user, document=found, progress_url=url),
                        "application/pdf", f"{found.number}-{found.title}.pdf")
