@@ -73,6 +73,11 @@ def test_the_accused_town_finds_it_nowhere(accusation, staff, people, client, lo
     assert client.get(f"/api/v1/cases/{number}").status_code == 404
     assert figures.petition_figures(user=staff["meiling_staff"], year=2026)["total"] == 0
     assert figures.petition_figures(user=staff["city_staff"], year=2026)["total"] == 1
+    # 张伟 comes to 梅岭 with another matter: no hint of the accusation in the repeat check
+    other = services.register(actor=staff["meiling_staff"], item_code="petition", channel="visit",
+                              id_number=people["张伟"].id_number_clear(),
+                              form={"kind": "工资报酬", "facts": "欠薪", "request": "支付", "subject": "某厂"})
+    assert other.state == "submitted"
     # overdue: the digest goes to the city, never to 梅岭
     today(dt.date(2026, 6, 1))
     from gonghui.cases.tasks import run_daily

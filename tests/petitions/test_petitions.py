@@ -108,6 +108,16 @@ def test_review_and_re_review_end_it_and_the_same_facts_are_not_accepted_again(r
     assert Petition.objects.get(case=again).repeat_of_id == case.pk
 
 
+def test_a_repeat_handled_elsewhere_is_counted_not_shown(register, staff):
+    first = register("meiling_staff")
+    with pytest.raises(services.RepeatCheck) as shown:
+        register("qingyang_staff")
+    assert (shown.value.earlier, shown.value.elsewhere) == ([], 1) and first.number not in str(shown.value)
+    with pytest.raises(ValidationError, match="不是该信访人"):
+        register("qingyang_staff", repeat_of=first)  # a case the clerk cannot see is no choice
+    assert register("qingyang_staff", repeat_note="另一家企业的事").state == "submitted"
+
+
 def test_a_repeat_of_an_open_matter_is_flagged_and_a_new_one_says_why(register, staff):
     first = register()
     with pytest.raises(services.RepeatCheck):
@@ -225,6 +235,9 @@ def test_a_worker_petitions_online_and_follows_the_notices_on_the_phone(people, 
 
     user = worker_user("张伟")
     item = ServiceItem.objects.get(code="petition")
+    guide = client.get(reverse("portal_cases:guide", args=["petition"])).content.decode()
+    assert "承诺60日" in guide and "来信扫描件" not in guide  # calendar days; the letter is the clerk's scan
+    assert "12351热线工单" not in client.get(reverse("portal_cases:catalogue")).content.decode()
     case = cases.case_create(actor=user, item=item, data={"kind": "劳动权益", "subject": "某企业", "facts": "加班不给加班费。",
                                                           "request": "依法支付", "delivery": "邮寄"}, submit=True)
     assert case.org.code == "meiling"

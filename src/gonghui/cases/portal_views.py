@@ -32,6 +32,7 @@ def catalogue_page(request):
                                      self_service=True))
     groups: dict[str, list] = {}
     for item in items:
+        item.promise = services.promised(item)
         groups.setdefault(item.category, []).append(item)
     return render(request, "cases/m/catalogue.html", {
         "groups": [(c, groups[c]) for c in catalogue.CATEGORIES if c in groups], "q": q, "category": category,
@@ -42,7 +43,7 @@ def catalogue_page(request):
 
 def guide(request, code: str):
     item = selectors.item_get(code)
-    return render(request, "cases/m/guide.html", {"item": item})
+    return render(request, "cases/m/guide.html", {"item": item, "promise": services.promised(item)})
 
 
 def _bound_or_redirect(request):

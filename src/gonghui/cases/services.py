@@ -517,6 +517,19 @@ def time_limit(case: Case, clock: str = "") -> tuple[int, str]:
     return spec["days"], UNIT_WORDS.get(spec["unit"], UNIT_WORDS["working"])
 
 
+def promised(item) -> str:
+    """The committed time limit as the guide states it: the item's ``finish`` clock, else the clock of the
+    item's committed days (a petition's 60 days of handling), in its unit ("5个工作日", "60日")."""
+    from .clocks import item_clocks
+
+    specs = list(item_clocks(item).values())
+    spec = next((s for s in specs if s["key"] == "finish"), None) or next(
+        (s for s in specs if s["days"] == item.time_limit_days), None)
+    if spec is None:
+        return f"{item.time_limit_days}{UNIT_WORDS['working']}"
+    return f"{spec['days']}{UNIT_WORDS.get(spec['unit'], UNIT_WORDS['working'])}"
+
+
 def step_fields(item, name: str) -> list[dict]:
     """The fields staff record at step ``name`` of ``item`` (``Item.step_fields``)."""
     declared = registry.declared().get(item.code)

@@ -46,10 +46,13 @@ SUPERVISION_DAYS = 7  # the handling union answers a supervision notice within t
 class RepeatCheck(ValidationError):
     """The petitioner has earlier petitions: the clerk must say whether this one repeats one of them."""
 
-    def __init__(self, earlier: list[Case]):
-        self.earlier = earlier
+    def __init__(self, earlier: list[Case], elsewhere: int = 0):
+        self.earlier, self.elsewhere = earlier, elsewhere
         numbers = "、".join(c.number for c in earlier[:5])
-        super().__init__({"repeat_of": f"该信访人已有信访事项（{numbers}），请确认是否重复信访后再登记。"})
+        said = [f"该信访人已有信访事项（{numbers}）"] if earlier else []
+        if elsewhere:
+            said.append(f"另有{elsewhere}件由其他单位办理")
+        super().__init__({"repeat_of": "，".join(said) + "，请确认是否重复信访后再登记。"})
 
 
 # --- rules ---------------------------------------------------------------------------------------------
@@ -87,12 +90,43 @@ def online_handling_org(item, worker, form: dict):
     return None
 
 
-def repeats(worker, *, exclude: int | None = None) -> list[Case]:
-    """The petitioner's earlier petitions and hotline orders (open or closed), newest first."""
+def _earlier(worker, exclude: int | None):
     found = Case.objects.filter(applicant=worker, item__code__in=ITEMS).exclude(state=State.DRAFT)
-    if exclude:
-        found = found.exclude(pk=exclude)
-    return list(found.select_related("item", "org").order_by("-created_at")[:20])
+    return found.exclude(pk=exclude) if exclude else found
+
+
+def _known_to(user):
+    """The cases a clerk knows of: those their subtree handles, and those it registered (a petition the
+    town registered and the union above reviewed is still the town's to recognise when it comes back)."""
+    from django.db.models import Q
+
+    known = Q(pk__in=Case.objects.visible_to(user).values("pk"))
+    mine = getattr(user, "org", None)
+    if mine is not None:
+        known |= Q(petition__registered_org__path__startswith=mine.path)
+    return known
+
+
+def repeats(worker, *, user, exclude: int | None = None) -> list[Case]:
+    """The petitioner's earlier petitions and hotline orders (open or closed) that ``user``'s union handles
+    or registered, newest first (``openable``: the case page is theirs to open)."""
+    found = list(_earlier(worker, exclude).filter(_known_to(user)).select_related("item", "org")
+                 .order_by("-created_at")[:20])
+    for case in found:
+        case.openable = in_scope(user, case.org.path, "cases.view_case")
+    return found
+
+
+def repeats_elsewhere(worker, *, user, exclude: int | None = None) -> int:
+    """How many earlier ones other unions handle (the clerk is told the number, not the matter); an
+    accusation against the clerk's own union or one above it is not even counted."""
+    others = _earlier(worker, exclude).exclude(_known_to(user))
+    mine = getattr(user, "org", None)
+    count = 0
+    for petition in Petition.objects.filter(case__in=others).select_related("accused_org"):
+        if not (mine is not None and _accused_reach(petition, mine)):
+            count += 1
+    return count
 
 
 def _representatives(raw) -> list[str]:
@@ -151,14 +185,15 @@ def register(*, actor, item_code: str, channel: str, id_number: str, name: str =
     caller_phone = "".join(ch for ch in str(caller_phone or "") if ch.isdigit())[:20]
     if channel == Channel.HOTLINE and not caller_phone:
         raise ValidationError({"caller_phone": "请填写来电号码。"})
-    worker, _added = person_find_or_add(actor=actor, id_number=id_number, name=name, phone=phone or caller_phone[-11:],
+    mobile = caller_phone if len(caller_phone) == 11 and caller_phone.startswith("1") else ""
+    worker, _added = person_find_or_add(actor=actor, id_number=id_number, name=name, phone=phone or mobile,
                                         org=org, perm=PERM_ON_BEHALF, why="信访登记")
-    earlier = repeats(worker)
+    earlier, elsewhere = repeats(worker, user=actor), repeats_elsewhere(worker, user=actor)
     repeat_note = (repeat_note or "").strip()[:300]
     if repeat_of is not None and repeat_of.pk not in {c.pk for c in earlier}:
         raise ValidationError({"repeat_of": "所选的重复事项不是该信访人的信访事项。"})
-    if earlier and repeat_of is None and not repeat_note:
-        raise RepeatCheck(earlier)
+    if (earlier or elsewhere) and repeat_of is None and not repeat_note:
+        raise RepeatCheck(earlier, elsewhere)
     exhausted = repeat_of is not None and repeat_of.state == flow.FINAL
     if exhausted and not repeat_note:
         raise ValidationError({"repeat_note": "该事项已经复查、复核终结，请记录不予受理的理由。"})
@@ -219,7 +254,7 @@ def repeat_mark(*, actor, case: Case, earlier: Case, note: str = "") -> Petition
     petitioner."""
     cases._require_staff(actor, case, PERM_HANDLE, "标记重复信访")
     petition = _petition(case)
-    if earlier.pk not in {c.pk for c in repeats(case.applicant, exclude=case.pk)}:
+    if earlier.pk not in {c.pk for c in repeats(case.applicant, user=actor, exclude=case.pk)}:
         raise ValidationError({"repeat_of": "所选事项不是该信访人的信访事项。"})
     with transaction.atomic():
         petition.repeat_of, petition.repeat_note = earlier, (note or "").strip()[:300]

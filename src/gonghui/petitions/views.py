@@ -50,7 +50,8 @@ def case_section(case: Case, user, surface: str) -> dict | None:
     steps = {t.name for t in cases.allowed_transitions(user, case)}
     shown = cases.applicant_shown(case, user) == case.applicant.name
     handling = cases.staff_may(user, case, PERM_HANDLE)
-    earlier = services.repeats(case.applicant, exclude=case.pk) if handling and shown else []
+    earlier = services.repeats(case.applicant, user=user, exclude=case.pk) if handling and shown else []
+    elsewhere = services.repeats_elsewhere(case.applicant, user=user, exclude=case.pk) if handling and shown else 0
     supervisions = list(case.supervisions.select_related("by_org", "to_org", "sent_by", "answered_by"))
     return {
         "template": "petitions/_desk_section.html", "petition": petition, "identity_shown": shown,
@@ -60,7 +61,7 @@ def case_section(case: Case, user, surface: str) -> dict | None:
         "targets": selectors.route_targets(case) if "transfer" in steps else [],
         "below": selectors.below(case) if "assign_down" in steps else [],
         "dispatch_to": selectors.dispatch_targets(user) if "dispatch" in steps else [],
-        "earlier": earlier, "satisfactions": Satisfaction.choices,
+        "earlier": earlier, "elsewhere": elsewhere, "satisfactions": Satisfaction.choices,
         "can_set_accused": handling and petition is not None and petition.is_accusation and not case.is_closed,
         "accused_choices": Org.objects.filter(depth__lte=3).exclude(pk=case.org_id).order_by("path")[:300]
         if handling and petition is not None and petition.is_accusation and petition.accused_org_id is None else [],
@@ -89,12 +90,15 @@ def register(request):
                                                           "channel": "hotline" if chosen == "hotline" else ""}
     errors: dict = {}
     earlier: list = []
+    elsewhere = 0
     if request.method == "POST":
         form = {k: post.get(k, "") for k in ("kind", "subject", "facts", "request", "delivery", "difficulty")}
         letter = request.FILES.get("letter")
         repeat = post.get("repeat_of", "")
         repeat_case = Case.objects.filter(pk=as_id(repeat)).first() if repeat not in ("", "new") else None
         try:
+            if repeat == "new" and not post.get("repeat_note", "").strip():
+                raise ValidationError({"repeat_note": "选择“不重复”的，请写明与以前事项的不同。"})
             case = services.register(
                 actor=request.user, item_code=post.get("item", "petition"), channel=post.get("channel", ""),
                 id_number=post.get("id_number", ""), name=post.get("name", ""), phone=post.get("phone", ""),
@@ -105,16 +109,17 @@ def register(request):
                 repeat_of=repeat_case, repeat_note=post.get("repeat_note", ""),
                 letter=(letter.name, letter.read()) if letter else None)
         except services.RepeatCheck as exc:
-            earlier, errors = exc.earlier, field_errors(exc)
+            earlier, elsewhere, errors = exc.earlier, exc.elsewhere, field_errors(exc)
         except ValidationError as exc:
             errors = field_errors(exc)
             if post.get("repeat_of") or post.get("repeat_note"):
-                earlier = _earlier_for(request, post.get("id_number", ""))
+                earlier, elsewhere = _earlier_for(request, post.get("id_number", ""))
         else:
             messages.success(request, f"已登记{case.item.name}（{case.number}）。")
             return redirect("cases:detail", number=case.number)
     return render(request, "petitions/register.html", {
-        "post": post, "errors": errors, "earlier": earlier, "general_errors": errors.get("__all__", []),
+        "post": post, "errors": errors, "earlier": earlier, "elsewhere": elsewhere,
+        "general_errors": errors.get("__all__", []),
         "channels": [c for c in Channel.choices if c[0] != "online"],
         "kinds": Kind.choices, "difficulties": Difficulty.choices, "deliveries": DeliveryWay.choices,
         "orgs": Org.objects.filter(depth__lte=2).order_by("path"),
@@ -122,16 +127,19 @@ def register(request):
     })
 
 
-def _earlier_for(request, id_number: str) -> list:
+def _earlier_for(request, id_number: str) -> tuple[list, int]:
     from gonghui.core import idnumber, pii
     from gonghui.registry.models import Worker
 
     try:
         value = idnumber.parse(id_number).value
     except idnumber.IdNumberError:
-        return []
+        return [], 0
     worker = Worker.objects.filter(id_bidx=pii.blind_index(value, purpose="id_number")).first()
-    return services.repeats(worker) if worker else []
+    if worker is None:
+        return [], 0
+    return (services.repeats(worker, user=request.user),
+            services.repeats_elsewhere(worker, user=request.user))
 
 
 # --- the case page's forms ---------------------------------------------------------------------------------
