@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.utils import timezone
 
 from gonghui.cases import services as cases
 from gonghui.cases.models import ServiceItem
@@ -42,7 +43,7 @@ def test_consultations_aid_cases_and_mediations_with_their_clocks(applied, staff
     cases.transition(actor=cases.active_assignment(aid).user, case=aid, name="lawyer_accept")
     lawyer = login("lawyer1")
     stage = _post(lawyer, f"/api/v1/legal/aid/{aid.number}/stages", {"kind": "negotiation",
-                                                                     "started_on": str(aid.submitted_at.date())})
+                                                                     "started_on": str(timezone.localdate(aid.submitted_at))})
     assert stage.status_code == 201 and stage.json()["detail"]["stages"][0]["label"] == "协商"
     refused = _post(lawyer, f"/api/v1/legal/aid/{aid.number}/stages", {"kind": "negotiation",
                                                                        "started_on": "2026-01-01"})
