@@ -42,8 +42,8 @@ def build_petitions(today: dt.date | None = None) -> dict[str, int]:
     staff = {u.username: u for u in get_user_model().objects.filter(
         username__in=["city_staff", "qingyang_staff", "meiling_staff"])}
     qingyang, meiling = (Org.objects.get(code=c) for c in ("qingyang", "meiling"))
-    q, m = _people(qingyang, 8), _people(meiling, 6)
-    if len(q) < 8 or len(m) < 6 or len(staff) < 3:
+    q, m = _people(qingyang, 12), _people(meiling, 6)
+    if len(q) < 12 or len(m) < 6 or len(staff) < 3:
         return {"petitions": 0, "orders": 0, "calls": 0}
 
     def day(back: int) -> dt.date:
@@ -115,6 +115,27 @@ def build_petitions(today: dt.date | None = None) -> dict[str, int]:
     case = register("qingyang_staff", q[3], 15, {**wages, "facts": "企业未签订劳动合同且拒不支付工资。"})
     with _on(day(14)):
         services.refer(actor=staff["qingyang_staff"], case=case, authority="晋江市人社局劳动保障监察大队")
+    made += 1
+    # under review now: replied by 青阳, the petitioner asked the city for a review
+    case = register("qingyang_staff", q[8], 50, {**wages, "kind": "社会保险", "facts": "企业少缴社会保险费。",
+                                                  "request": "按实际工资补缴"})
+    step("qingyang_staff", case, 48, "accept")
+    answer("qingyang_staff", case, 20, "reply", "经核实，企业已按社保部门核定的基数补缴，差额部分已退还职工。")
+    step("qingyang_staff", case, 5, "request_review")
+    made += 1
+    # not accepted: outside the union's remit
+    case = register("qingyang_staff", q[9], 9, {"kind": "其他", "subject": "邻居", "facts": "邻居装修噪音扰民。",
+                                                "request": "请工会出面制止"})
+    step("qingyang_staff", case, 8, "not_accept",
+         reason="反映的事项不属于工会职责范围，请向所在社区人民调解委员会反映")
+    made += 1
+    # withdrawn by the petitioner, whose wages were paid meanwhile
+    case = register("qingyang_staff", q[10], 18, {**wages, "facts": "公司拖欠一个月工资。"})
+    step("qingyang_staff", case, 16, "withdraw")
+    made += 1
+    # registered by another system (系统对接)
+    register("city_staff", q[11], 1, {**wages, "kind": "劳动权益", "facts": "企业要求职工签订放弃社保承诺书。",
+                                      "request": "依法参保"}, channel="api")
     made += 1
     # a worker's own petition from the phone, if a worker of 青阳 has bound an account
     account = (WorkerAccount.objects.filter(status=BindingStatus.BOUND, worker__org__path__startswith=qingyang.path)
