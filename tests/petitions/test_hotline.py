@@ -50,3 +50,14 @@ def test_a_call_answered_on_the_spot_is_logged_without_an_order(staff):
     assert HotlineCall.objects.get() == call and call.order is None
     with pytest.raises(ValidationError, match="来电内容"):
         services.call_log(actor=staff["city_staff"], caller_phone="13600000009", kind="wages", topic=" ")
+
+
+def test_an_order_filed_through_the_general_intake_keeps_its_channel_and_clock(staff, people):
+    from gonghui.cases.models import ServiceItem
+
+    order = cases.case_create(actor=staff["city_staff"], item=ServiceItem.objects.get(code="hotline"),
+                              worker=people["王芳"], submit=True,
+                              data={"kind": "工资报酬", "difficulty": "复杂", "facts": "多名职工反映欠薪"})
+    petition = Petition.objects.get(case=order)
+    assert (petition.channel, petition.difficulty) == ("hotline", "complex")
+    assert [c.key for c in order.clock_set.all()] == ["complex"]

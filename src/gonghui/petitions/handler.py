@@ -186,6 +186,10 @@ class HotlineHandler(PetitionHandler):
     self_service = False
 
     def clock_applies(self, case, key: str) -> bool:
-        if key in ("ordinary", "difficult", "complex"):
-            return key == (getattr(getattr(case, "petition", None), "difficulty", "") or "ordinary")
+        if key in ("ordinary", "difficult", "complex"):  # the form says the difficulty (its label)
+            from .models import Difficulty
+
+            chosen = next((v for v, label in Difficulty.choices if case.form.get("difficulty") in (v, label)),
+                          Difficulty.ORDINARY)
+            return key == chosen
         return True

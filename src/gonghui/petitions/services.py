@@ -309,10 +309,16 @@ def _issue(actor, case: Case, petition: Petition, kind: str, title: str, body: s
 
 def on_step(case: Case, step, source: str, actor) -> None:
     petition = Petition.objects.filter(case=case).first()
-    if step.name == "submit" and petition is None:  # a worker's own petition (/m/ or the API)
-        petition = Petition.objects.create(
-            case=case, channel=Channel.ONLINE, kind=_value(Kind, case.form.get("kind", ""), Kind.OTHER),
+    if step.name == "submit" and petition is None:
+        # a worker's own petition (/m/ or the API), or one staff filed through the engine's on-behalf intake
+        # (at a counter: a visit; a hotline order: a call) rather than the register page
+        hotline = case.item.code == "hotline"
+        channel = Channel.HOTLINE if hotline else Channel.VISIT if case.on_behalf else Channel.ONLINE
+        Petition.objects.create(
+            case=case, channel=channel, kind=_value(Kind, case.form.get("kind", ""), Kind.OTHER),
             subject_name=str(case.form.get("subject", ""))[:100], registered_org=case.org,
+            registered_by=case.filed_by if case.on_behalf else None,
+            difficulty=_value(Difficulty, str(case.form.get("difficulty", "")), Difficulty.ORDINARY) if hotline else "",
             delivery=_value(DeliveryWay, str(case.form.get("delivery", "")), DeliveryWay.ONLINE))
         return
     if petition is None or case.item.code != "petition":
