@@ -45,7 +45,7 @@ def test_a_hotline_order_and_a_petition_through_review(phone, desktop, server):
     desktop.get_by_test_id("route-dispatch").locator("summary").click()
     desktop.get_by_test_id("route-dispatch").get_by_label("承办单位").select_option(label="青阳街道总工会")
     desktop.get_by_test_id("route-dispatch").get_by_role("button", name="确认").click()
-    expect(desktop.get_by_test_id("route")).to_contain_text("交办")
+    expect(desktop.get_by_test_id("route")).to_contain_text("派单")
     _log_out(desktop)
 
     log_in(desktop, server, "qingyang_staff")
@@ -57,6 +57,7 @@ def test_a_hotline_order_and_a_petition_through_review(phone, desktop, server):
 
     log_in(desktop, server, "city_staff")
     desktop.goto(server + f"/desk/cases/{order}/")
+    expect(desktop.get_by_test_id("petition")).to_contain_text("13600001111")  # the hotline calls back
     form = desktop.get_by_test_id("callback-form")
     form.get_by_label("回访结果").select_option(label="满意")
     form.get_by_label("来电人意见").fill("工资已到账")

@@ -34,6 +34,12 @@ def test_an_order_is_dispatched_answered_and_called_back(register, today, staff)
         register("city_staff", item="hotline", caller_phone="", repeat_note="x")
     order = services.dispatch(actor=staff["city_staff"], case=order, org=staff["qingyang_staff"].org)
     assert order.state == "dispatched" and order.org.code == "qingyang"
+    assert Petition.objects.get(case=order).route == "dispatch"
+    # the hotline that took the call still knows the caller (it calls back); the town handling it too
+    from gonghui.cases.models import Case
+
+    for who in ("city_staff", "qingyang_staff"):
+        assert cases.applicant_shown(Case.objects.get(pk=order.pk), staff[who]) == "王芳"
     order = cases.transition(actor=staff["qingyang_staff"], case=order, name="answer",
                              data={"answer": "已约谈企业，工资本周发放。"})
     assert order.state == "handled" and order.clock_set.get(key="callback").due_on == dt.date(2026, 11, 3)

@@ -91,6 +91,11 @@ class Handler:
         return case.org_id == getattr(user, "org_id", None) or (
             case.assigned_to_id is not None and case.assigned_to_id == user.pk)
 
+    def identity_known_q(self, user):
+        """A ``Q`` over cases for those whose applicant ``user`` knows besides the handlers' (petitions: the
+        union that registered it), or None; ``identity_shown`` must agree with it."""
+        return None
+
     def eligibility(self, case) -> None:
         return None
 

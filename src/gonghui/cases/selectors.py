@@ -138,9 +138,11 @@ def queue(*, user, item: str = "", state: str = OPEN, urgency: str = "", town: s
 def identity_visible(cases: QuerySet[Case], user) -> QuerySet[Case]:
     """Leave out the cases whose applicant's identity ``user`` may not see (``Handler.identity_private``,
     the rule of ``Handler.identity_shown``): where a list is by person, it would tell who petitioned."""
-    if private := registry.private_identity_items():
-        cases = cases.exclude(Q(item__code__in=private) & ~Q(org_id=getattr(user, "org_id", None))
-                              & ~Q(assigned_to_id=user.pk))
+    for code in registry.private_identity_items():
+        known = Q(org_id=getattr(user, "org_id", None)) | Q(assigned_to_id=user.pk)
+        if (extra := registry.handler_for(code).identity_known_q(user)) is not None:
+            known |= extra
+        cases = cases.exclude(Q(item__code=code) & ~known)
     return cases
 
 

@@ -28,6 +28,7 @@ class Route(models.TextChoices):
     TRANSFER = "transfer", "转送"
     ASSIGN = "assign", "交办"
     REFER = "refer", "转有权机关"
+    DISPATCH = "dispatch", "派单"
 
 
 class Difficulty(models.TextChoices):

@@ -371,7 +371,7 @@ def _move(case: Case, petition: Petition, org: Org, route: str, **extra) -> None
     for field, value in {"route": route, "routed_from": old, "routed_on": timezone.localdate(), **extra}.items():
         setattr(petition, field, value)
     petition.save()
-    _notify_org(org, case, f"{'转送' if route == Route.TRANSFER else '交办'}的{case.item.name}",
+    _notify_org(org, case, f"{Route(route).label}的{case.item.name}",
                 f"{old.name}{Route(route).label}{case.item.name}（{case.number}），请及时办理。")
 
 
@@ -467,7 +467,7 @@ def dispatch(*, actor, case: Case, org: Org, note: str = "") -> Case:
         case = cases.transition(actor=actor, case=case, name="dispatch", module_form=True,
                                 reason=f"派单{org.name}" + (f"：{note.strip()}" if note.strip() else ""))
         if org.pk != case.org_id:
-            _move(case, petition, org, Route.ASSIGN)
+            _move(case, petition, org, Route.DISPATCH)
     return case
 
 
