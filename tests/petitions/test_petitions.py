@@ -223,6 +223,7 @@ def test_every_view_is_audited_and_a_supervisor_sees_the_petitioner_masked(regis
     listed = client.get("/api/v1/cases?item=petition").json()["items"]
     assert [c["applicant"] for c in listed] == ["王*"]
     assert client.get(f"/api/v1/cases/{case.number}").json()["applicant"] == "王*"
+    assert AuditLog.objects.filter(action="petitions.view", actor=staff["city_staff"]).count() == 2  # page, API
     login("qingyang_staff")
     assert "王芳" in client.get(reverse("cases:detail", args=[case.number])).content.decode()
     assert client.get(f"/api/v1/cases/{case.number}").json()["applicant"] == "王芳"

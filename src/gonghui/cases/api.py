@@ -23,6 +23,7 @@ from gonghui.web.api_auth import require_scope
 
 from . import selectors, services
 from .models import Case, CaseEvent
+from .registry import registry
 from .states import PERM_VIEW
 
 router = Router(tags=["cases"])
@@ -212,7 +213,10 @@ def list_cases(request, item: str = "", state: str = "open", urgency: str = "", 
 @router.get("/cases/{number}", response=CaseDetail, summary="办件详情（状态、时限、补正清单）")
 def get_case(request, number: str):
     require_scope(request, "cases:read")
-    return JsonResponse(_detail(request, _case(request, number)))
+    case = _case(request, number)
+    if _is_staff(request):
+        registry.handler_for(case.item).on_view(case, request.user, "api")
+    return JsonResponse(_detail(request, case))
 
 
 @router.post("/cases/{number}/attachments", response={201: AttachmentOut}, summary="上传材料（照片或扫描件）")
