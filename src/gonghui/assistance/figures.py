@@ -17,6 +17,7 @@ from django.utils import timezone
 from gonghui.notices.models import Objection
 from gonghui.orgs.models import Org
 from gonghui.payments.models import LineStatus, PaymentLine
+from gonghui.web.periods import chosen_year
 
 from .models import AUTUMN_ITEM, FILE_ITEM, Award, Category, FestivalVisit, FileStatus, HardshipFile, Programme
 from .payments import SOURCE
@@ -95,11 +96,9 @@ def _notices(user):
 def page(request):
     if not request.user.has_perm(VIEW):
         raise PermissionDenied("您没有查看统计的权限。")
-    this_year = timezone.localdate().year
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else this_year
-    year = min(max(year, 2016), this_year + 1)
+    year, years = chosen_year(request)
     return render(request, "assistance/dash.html", {
-        "f": figures(user=request.user, year=year), "years": list(range(this_year, 2015, -1)),
+        "f": figures(user=request.user, year=year), "years": years,
         "categories": [label for _c, label in CATEGORIES], "programmes": [label for _c, label in PROGRAMMES]})
 
 

@@ -93,7 +93,8 @@ class Handler:
 
     def identity_known_q(self, user):
         """A ``Q`` over cases for those whose applicant ``user`` knows besides the handlers' (petitions: the
-        union that registered it), or None; ``identity_shown`` must agree with it."""
+        union that registered it), or None; the engine applies it (cases.services.identity_shown, one query
+        for a whole list in ``applicant_labels``; cases.selectors.identity_visible)."""
         return None
 
     def eligibility(self, case) -> None:

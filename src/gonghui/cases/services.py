@@ -85,14 +85,43 @@ def is_applicant(user, case: Case) -> bool:
     return worker is not None and worker.pk == case.applicant_id
 
 
-def applicant_shown(case: Case, user, surface: str = "desk") -> str:
+def identity_shown(case: Case, user, surface: str = "desk", known: set[int] | None = None) -> bool:
+    """Whether ``user`` sees who applied: always for an ordinary item; for one that keeps the identity
+    private (a petition), the handlers (``Handler.identity_shown``), those the item names besides
+    (``Handler.identity_known_q``: ``known`` holds the ids already found for a list) and the applicant —
+    never in a spreadsheet (``surface`` ``"export"``)."""
+    handler = registry.handler_for(case.item)
+    if handler.identity_shown(case, user, surface):
+        return True
+    if surface == "export" or user is None:
+        return False
+    if is_applicant(user, case):
+        return True
+    if known is not None:
+        return case.pk in known
+    extra = handler.identity_known_q(user)
+    return extra is not None and Case.objects.filter(extra, pk=case.pk).exists()
+
+
+def applicant_shown(case: Case, user, surface: str = "desk", known: set[int] | None = None) -> str:
     """The applicant's name as ``user`` may see it: masked (张*) where the item keeps the identity to the
-    case's handlers (``Handler.identity_shown``)."""
+    case's handlers (``identity_shown``)."""
     name = case.applicant.name
-    if registry.handler_for(case.item).identity_shown(case, user, surface) or (
-            surface != "export" and is_applicant(user, case)):
-        return name
-    return pii.mask_name(name)
+    return name if identity_shown(case, user, surface, known) else pii.mask_name(name)
+
+
+def applicant_labels(cases, user, surface: str = "desk") -> list[Case]:
+    """``case.applicant_label`` on each case of a list, with one query per private item in it."""
+    cases = list(cases)
+    known: set[int] = set()
+    for code in {c.item.code for c in cases} & set(registry.private_identity_items()):
+        extra = registry.handler_for(code).identity_known_q(user) if surface != "export" else None
+        if extra is not None:
+            known |= set(Case.objects.filter(extra, pk__in=[c.pk for c in cases if c.item.code == code])
+                         .values_list("pk", flat=True))
+    for case in cases:
+        case.applicant_label = applicant_shown(case, user, surface, known)
+    return cases
 
 
 def staff_may(user, case: Case, perm: str) -> bool:
@@ -794,8 +823,8 @@ def queue_export(*, actor, cases) -> bytes:
     from gonghui.core.spreadsheets import write_xlsx
 
     rows = []
-    for case in cases[:QUEUE_EXPORT_MAX]:
-        rows.append([case.number, case.item.name, applicant_shown(case, actor, "export"), case.org.name,
+    for case in applicant_labels(cases[:QUEUE_EXPORT_MAX], actor, "export"):
+        rows.append([case.number, case.item.name, case.applicant_label, case.org.name,
                      case.state_label,
                      timezone.localtime(case.submitted_at).strftime("%Y-%m-%d %H:%M") if case.submitted_at else "",
                      case.due_on.isoformat() if case.due_on else "", case.get_urgency_display(),

@@ -90,8 +90,7 @@ def queue(request):
     filters = _queue_filters(request)
     cases = selectors.queue(user=request.user, **filters)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    for case in page:
-        case.applicant_label = services.applicant_shown(case, request.user)
+    services.applicant_labels(page, request.user)
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "cases/queue.html", {
@@ -155,7 +154,7 @@ def detail(request, number: str):
         "can_handle": services.staff_may(request.user, case, PERM_HANDLE),
         "can_document": services.staff_may(request.user, case, PERM_DOCUMENT),
         "applicant_label": services.applicant_shown(case, request.user),
-        "identity_shown": registry.handler_for(case.item).identity_shown(case, request.user, "desk"),
+        "identity_shown": services.identity_shown(case, request.user),
         "can_see_worker": in_scope(request.user, case.applicant.org.path, "registry.view_worker"),
         "assignment": services.active_assignment(case),
         "partners": services.partners_for(case, partner_perm) if partner_perm else [],
@@ -321,7 +320,7 @@ def document(request, number: str, doc: str):
     found = case.documents.filter(number=doc).first()
     if found is None:
         raise Http404("没有这份文书")
-    if not registry.handler_for(case.item).identity_shown(case, request.user, "desk"):
+    if not services.identity_shown(case, request.user):
         raise PermissionDenied("文书载有申请人的身份信息，仅承办人可以查看。")
     url = request.build_absolute_uri(reverse("portal_cases:detail", args=[case.number]))
     return inline_file(documents.pdf_of(actor=request.user, document=found, progress_url=url),

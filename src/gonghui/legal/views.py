@@ -24,6 +24,7 @@ from gonghui.core.numbers import as_id
 from gonghui.orgs.selectors import centre_list
 from gonghui.web.actions import perform
 from gonghui.web.downloads import inline_file
+from gonghui.web.periods import chosen_year
 
 from . import figures, mediation, selectors, services
 from .handler import AGREED, ANSWERED, ASKED, MEDIATING, PERM_REPRESENT, REPRESENTED
@@ -264,9 +265,7 @@ def case_document(request, number: str, which: str):
 def figures_page(request):
     if not request.user.has_perm("cases.view_case"):
         raise PermissionDenied("您没有查看统计的权限。")
-    this_year = timezone.localdate().year
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else this_year
-    year = min(max(year, 2016), this_year + 1)
+    year, years = chosen_year(request)
     return render(request, "legal/dash.html", {"f": figures.legal_figures(user=request.user, year=year),
-                                               "years": list(range(this_year, 2015, -1)),
+                                               "years": years,
                                                "items": list(figures.ITEMS.values())})

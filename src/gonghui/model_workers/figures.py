@@ -17,6 +17,7 @@ from django.utils import timezone
 from gonghui.core.spreadsheets import write_xlsx
 from gonghui.orgs.models import Org
 from gonghui.web.downloads import xlsx
+from gonghui.web.periods import chosen_year
 
 from .models import AllowanceLine, Level, ModelWorker, Subsidy, Visit
 from .selectors import STATUSES
@@ -77,14 +78,12 @@ def figures_xlsx(f: dict) -> bytes:
 def page(request):
     if not request.user.has_perm(VIEW):
         raise PermissionDenied("您没有查看统计的权限。")
-    this_year = timezone.localdate().year
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else default_year(request.user)
-    year = min(max(year, 2016), this_year)
+    year, years = chosen_year(request, default=default_year(request.user), latest=timezone.localdate().year)
     f = figures(user=request.user, year=year)
     if request.GET.get("format") == "xlsx":
         return xlsx(figures_xlsx(f), f"劳模服务统计-{year}.xlsx")
     return render(request, "model_workers/dash.html", {
-        "f": f, "years": list(range(this_year, 2015, -1)), "statuses": [s for _c, s in STATUSES],
+        "f": f, "years": years, "statuses": [s for _c, s in STATUSES],
         "levels": [label for _c, label in Level.choices]})
 
 

@@ -104,12 +104,12 @@ def panel(user, period=None) -> dict:
 
 def supervision_export(*, actor, cases) -> bytes:
     """The routed cases under supervision as an .xlsx: the petitioner masked whoever exports (audited)."""
-    from gonghui.cases.services import applicant_shown
+    from gonghui.cases.services import applicant_labels
     from gonghui.core.spreadsheets import write_xlsx
 
-    rows = [[c.number, c.item.name, applicant_shown(c, actor, "export"), c.org.name, c.state_label,
+    rows = [[c.number, c.item.name, c.applicant_label, c.org.name, c.state_label,
              c.due_on.isoformat() if c.due_on else "", "是" if c.missed_deadline else "",
-             len(c.supervisions.all())] for c in cases]
+             len(c.supervisions.all())] for c in applicant_labels(cases, actor, "export")]
     audit.record(actor=actor, action="petitions.supervision_export", object_type="cases.case",
                  summary=f"导出信访督办清单{len(rows)}件")
     return write_xlsx(["办件编号", "事项", "信访人", "承办单位", "状态", "到期日", "曾超期", "督办次数"], rows,

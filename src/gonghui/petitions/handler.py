@@ -145,21 +145,9 @@ class PetitionHandler(Handler):
 
     identity_private = True
 
-    def identity_shown(self, case, user, surface: str) -> bool:
+    def identity_known_q(self, user):
         """Also the union that registered it (the clerk who took the visit or the call, the hotline that
         calls back): they know who it is already."""
-        if super().identity_shown(case, user, surface):
-            return True
-        if surface == "export" or user is None or getattr(user, "org_id", None) is None:
-            return False
-        from .models import Petition
-
-        if not hasattr(case, "_registered_org_id"):
-            case._registered_org_id = (Petition.objects.filter(case_id=case.pk)
-                                       .values_list("registered_org_id", flat=True).first())
-        return case._registered_org_id == user.org_id
-
-    def identity_known_q(self, user):
         from django.db.models import Q
 
         org_id = getattr(user, "org_id", None)

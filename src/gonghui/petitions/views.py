@@ -20,6 +20,7 @@ from gonghui.core.numbers import as_id
 from gonghui.orgs.models import Org
 from gonghui.web import downloads
 from gonghui.web.actions import field_errors, perform
+from gonghui.web.periods import chosen_year
 
 from . import figures, selectors, services
 from .handler import ANSWERED
@@ -48,7 +49,7 @@ def case_section(case: Case, user, surface: str) -> dict | None:
     if surface == "m":
         return {"template": "petitions/_m_section.html", "petition": petition}
     steps = {t.name for t in cases.allowed_transitions(user, case)}
-    shown = cases.applicant_shown(case, user) == case.applicant.name
+    shown = cases.identity_shown(case, user)
     handling = cases.staff_may(user, case, PERM_HANDLE)
     earlier = services.repeats(case.applicant, user=user, exclude=case.pk) if handling and shown else []
     elsewhere = services.repeats_elsewhere(case.applicant, user=user, exclude=case.pk) if handling and shown else 0
@@ -247,9 +248,7 @@ def _require_supervise(request) -> None:
 def supervise_page(request):
     _require_supervise(request)
     only = request.GET.get("only", "")[:5]
-    found = list(selectors.supervised(user=request.user, only=only)[:200])
-    for case in found:
-        case.applicant_label = cases.applicant_shown(case, request.user)
+    found = cases.applicant_labels(selectors.supervised(user=request.user, only=only)[:200], request.user)
     return render(request, "petitions/supervise.html", {"cases": found, "only": only})
 
 
@@ -287,8 +286,6 @@ def calls(request):
 def figures_page(request):
     if not request.user.has_perm("cases.view_case"):
         raise PermissionDenied("您没有查看统计的权限。")
-    this_year = timezone.localdate().year
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else this_year
-    year = min(max(year, 2016), this_year + 1)
+    year, years = chosen_year(request)
     return render(request, "petitions/dash.html", {"f": figures.petition_figures(user=request.user, year=year),
-                                                   "years": list(range(this_year, 2015, -1)), "year": year})
+                                                   "years": years, "year": year})
