@@ -307,6 +307,49 @@ RULES = {
     "petitions:supervision_answer": Scoped(lambda world: {"pk": world["supervision"].pk}, method="post",
                                            data={"text": "已办理"}),
     "petitions_dash:figures": SIGNED_IN,
+    # scheduling (tests/scheduling): lists and forms check the right in the view or the service
+    "scheduling:sessions": SIGNED_IN,
+    "scheduling:mine": SIGNED_IN,
+    "scheduling:checkin": SIGNED_IN,
+    "scheduling:session_new": SIGNED_IN,
+    "scheduling:schedule_new": SIGNED_IN,
+    "scheduling:courses": SIGNED_IN,
+    "scheduling:course_new": SIGNED_IN,
+    "scheduling:suspensions": SIGNED_IN,
+    "scheduling:session": Scoped(lambda world: {"pk": world["session"].pk}),
+    "scheduling:book_for": Scoped(lambda world: {"pk": world["session"].pk}, method="post"),
+    "scheduling:session_cancel": Scoped(lambda world: {"pk": world["session"].pk}, method="post",
+                                       data={"reason": "停电"}),
+    "scheduling:session_close": Scoped(lambda world: {"pk": world["session"].pk}, method="post"),
+    "scheduling:check_in": Scoped(lambda world: {"pk": world["booking"].pk}, method="post"),
+    "scheduling:booking_cancel": Scoped(lambda world: {"pk": world["booking"].pk}, method="post"),
+    "scheduling:course": Scoped(lambda world: {"pk": world["course"].pk}),
+    "scheduling:course_complete": Scoped(lambda world: {"pk": world["course"].pk}, method="post"),
+    "scheduling:suspension_lift": Scoped(lambda world: {"pk": world["suspension"].pk}, method="post",
+                                         data={"reason": "误记"}),
+    "scheduling_dash:figures": SIGNED_IN,
+    "scheduling_m:home": PUBLIC,
+    "scheduling_m:history": SignedIn(login="/m/login/"),
+    "scheduling_m:service": Scoped(lambda world: {"code": "spine_clinic"}),  # public: see PUBLIC_OBJECTS
+    "scheduling_m:book": SignedIn("post", login="/m/login/", kwargs={"code": "spine_clinic"}),
+    # the worker's own booking by its number (another's is not found: tests/scheduling)
+    "scheduling_m:booking": SignedIn(login="/m/login/", kwargs=lambda world: {"number": world["booking"].number}),
+    "scheduling_m:confirm": SignedIn("post", login="/m/login/",
+                                     kwargs=lambda world: {"number": world["booking"].number}),
+    "scheduling_m:cancel": SignedIn("post", login="/m/login/",
+                                    kwargs=lambda world: {"number": world["booking"].number}),
+    "health:record": Scoped(lambda world: {"pk": world["booking"].pk}),
+    "health_m:mine": SignedIn(login="/m/login/"),
+    "counselling:contacts": SIGNED_IN,
+    "counselling:mailbox": SIGNED_IN,
+    "counselling:risks": SIGNED_IN,
+    "counselling:groups": SIGNED_IN,
+    "counselling:booking_note": Scoped(lambda world: {"pk": world["booking"].pk}),
+    "counselling:contact": Scoped(lambda world: {"pk": world["contact"].pk}),
+    "counselling:letter": Scoped(lambda world: {"pk": world["letter"].pk}),
+    "counselling:disclose": Scoped(lambda world: {"pk": world["contact"].pk}, method="post",
+                                   data={"reason": "紧急情况需要立即查阅记录"}),
+    "counselling_m:mailbox": SignedIn(login="/m/login/"),
     "api-v1:petition_register": SignedIn("post"),
     # the example module of docs/modules.md (installed by the test settings)
     "example_library_m:loans": SignedIn(login="/m/login/"),
@@ -443,7 +486,8 @@ def build_world(staff, city):
                                   form={"kind": "工资报酬", "subject": "某企业", "facts": "欠薪三个月", "request": "支付"})
     petition = case_services.transition(actor=staff["meiling_staff"], case=petition, name="accept")
     supervision = petitions.supervise(actor=staff["city_staff"], case=petition, text="请按期答复")
-    return {Org: city["meiling"], ServiceCentre: ServiceCentre.objects.get(name="梅岭街道职工服务中心"),
+    scheduled = _scheduling_world(staff, city, worker)
+    return {**scheduled, Org: city["meiling"], ServiceCentre: ServiceCentre.objects.get(name="梅岭街道职工服务中心"),
             Worker: worker, Enterprise: worker.enterprise, ImportJob: job, WorkerAccount: account,
             CorrectionRequest: correction, Case: case, Attachment: attachment, Rating: rating,
             Contribution: contribution, PaymentBatch: batch,
@@ -452,6 +496,35 @@ def build_world(staff, city):
             "model_worker": model_worker, "health_check": health_check, "group": group, "recuperant": recuperant,
             "run": run, "petition": petition, "petition_doc": petition.documents.get().number,
             "supervision": supervision}
+
+
+def _scheduling_world(staff, city, worker) -> dict:
+    """梅岭's clinic session with a booking, a course, a suspension, a counselling contact and a letter."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from gonghui.core import pii
+    from gonghui.counselling.models import Contact, Letter
+    from gonghui.scheduling import services as scheduling
+    from gonghui.scheduling.models import Service, Suspension
+
+    clerk = staff["meiling_staff"]
+    day = timezone.localdate() + dt.timedelta(days=3)
+    clinic, taichi = Service.objects.get(code="spine_clinic"), Service.objects.get(code="taichi")
+    session = scheduling.session_create(actor=clerk, service=clinic, org=city["meiling"], date=day,
+                                        starts_at=dt.time(9), ends_at=dt.time(9, 30), capacity=2)
+    booking = scheduling.book(actor=clerk, worker=worker, session=session, channel="desk")
+    course = scheduling.course_create(actor=clerk, service=taichi, org=city["meiling"], title="太极一期", capacity=5,
+                                      required=1, meetings=[(day, dt.time(19), dt.time(20))])
+    suspension = Suspension.objects.create(worker=worker, service=clinic, starts_on=day, until=day, reason="爽约")
+    contact = Contact(org=city["meiling"], counsellor=clerk, channel="hotline", occurred_on=day, minutes=20)
+    contact.set_note("梅岭的咨询记录")
+    contact.save()
+    letter = Letter.objects.create(org=city["meiling"], worker=worker, subject="信",
+                                   body_enc=pii.encrypt("来信", field="counselling_letter"))
+    return {"session": session, "booking": booking, "course": course, "suspension": suspension,
+            "contact": contact, "letter": letter}
 
 
 def _pdf() -> bytes:
@@ -474,7 +547,7 @@ def _url(name, rule, world):
     return reverse(name, kwargs=kwargs)
 
 
-PUBLIC_OBJECTS = {"portal:centre_detail", "portal_cases:guide", "notices_m:notice"}  # addressed by id, but public: every worker may find a centre
+PUBLIC_OBJECTS = {"portal:centre_detail", "portal_cases:guide", "notices_m:notice", "scheduling_m:service"}  # addressed by id, but public: every worker may find a centre
 
 
 def _call(client, rule, url):

@@ -18,7 +18,7 @@ ROLES: dict[str, dict] = {
         "name": "服务中心工作人员", "description": "受理、代办、录入和导入，查看本级及下级的职工档案",
         "permissions": [*VIEW_TREE, *VIEW_REGISTRY, "registry.import_registry", "registry.view_worker_pii",
                         *HANDLE_CASES, "model_workers.manage_model_workers",
-                        "petitions.supervise_petition"],
+                        "petitions.supervise_petition", "scheduling.manage_sessions"],
     },
     "reviewer": {
         "name": "审核人员", "description": "复核办件，可导出含完整证件号码的名单",
@@ -43,7 +43,27 @@ ROLES: dict[str, dict] = {
     # the organisation the role is granted at (the union that contracted the partner)
     "partner": {
         "name": "合作律师/咨询师", "description": "仅处理分派给本人的办件或预约", "assignment_scoped": True,
-        "permissions": ["cases.view_case", "cases.add_document", "legal.represent"],
+        "permissions": ["cases.view_case", "cases.add_document", "legal.represent", "scheduling.provide_session"],
+    },
+    # the counselling room's certified counsellors: their own sessions and the mailbox of the union that
+    # contracted their practice; their notes are theirs alone
+    "counsellor": {
+        "name": "心理咨询师", "description": "仅本人的咨询排班、预约和咨询记录，回复心理咨询信箱",
+        "assignment_scoped": True,
+        "permissions": ["scheduling.provide_session", "counselling.counsel"],
+    },
+    # the clinic's doctors, the tai chi teacher, a screening programme's doctors: their own sessions and
+    # courses, and the health records of those sessions
+    "health_provider": {
+        "name": "健康服务人员", "description": "医生、教练：仅本人的排班、课程和健康记录", "assignment_scoped": True,
+        "permissions": ["scheduling.provide_session", "health.record_health"],
+    },
+    # a named person who may, in an emergency (a risk to life), read a counselling note: each time with a
+    # written justification, audited, and the counsellor told
+    "crisis_lead": {
+        "name": "心理危机干预负责人", "description": "紧急情况下经说明理由查阅心理咨询记录（逐次审计）",
+        "requires_2fa": True,
+        "permissions": [*VIEW_TREE, "counselling.disclose_note"],
     },
     "leader": {
         "name": "领导", "description": "只读：统计数据与报表",
@@ -61,6 +81,9 @@ ROLES: dict[str, dict] = {
                         "cases.change_serviceitem", "legal.view_rewardscheme", "legal.add_rewardscheme",
                         "legal.change_rewardscheme", "legal.view_mediationdistrict", "legal.add_mediationdistrict",
                         "legal.change_mediationdistrict", "registry.view_retentionrule",
+                        # the scheduled services' booking rules and the centres' rooms
+                        "scheduling.view_service", "scheduling.change_service", "scheduling.view_place",
+                        "scheduling.add_place", "scheduling.change_place",
                         "registry.change_retentionrule",
                         # the needy-worker programmes' rules and figures, and the Golden Autumn campaigns
                         *[f"assistance.{action}_{model}" for model in ("hardshiprules", "livingstandard", "aidcap",

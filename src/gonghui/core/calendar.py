@@ -16,6 +16,12 @@ def _exceptions(start: dt.date, end: dt.date) -> dict[dt.date, str]:
     return dict(CalendarDay.objects.filter(date__gte=start, date__lte=end).values_list("date", "kind"))
 
 
+def exceptions(start: dt.date, end: dt.date) -> dict[dt.date, str]:
+    """The days between ``start`` and ``end`` that differ from plain weeks: ``HOLIDAY`` (a public holiday)
+    or ``WORKDAY`` (a weekend day worked to make up for one, 调休上班)."""
+    return _exceptions(start, end)
+
+
 def _working(day: dt.date, exceptions: dict[dt.date, str]) -> bool:
     kind = exceptions.get(day)
     if kind == CalendarDay.HOLIDAY:

@@ -26,3 +26,11 @@ def money(value):
     from gonghui.core.numbers import money as format_money
 
     return format_money(value)
+
+
+@register.filter(name="mask_phone")
+def mask_phone_filter(value):
+    """138****1234 on screen."""
+    from gonghui.core.pii import mask_phone
+
+    return mask_phone(value or "") if value else "—"
