@@ -56,3 +56,28 @@ def ensure_demo_accounts() -> list[str]:
         for code in _ACCOUNT_ROLES[username]:
             RoleAssignment.objects.get_or_create(user=user, role=roles[code], org=orgs[_ACCOUNT_ORG[username]])
     return created
+
+
+def ensure_partner_people(*, name: str, kind: str, role: str, people, prefix: str, title: str, phone: str = "",
+                          address: str = "") -> list:
+    """A partner organisation under agreement with the city federation and its people (usernames
+    ``<prefix>1`` …), each holding the assignment-scoped ``role`` at the federation; returns their users.
+    Idempotent. The demo's law firm, counselling practice and clinic are made with it."""
+    from .models import Partner
+
+    root = Org.objects.get(code=ROOT_CODE)
+    partner, _ = Partner.objects.get_or_create(name=name, defaults={
+        "kind": kind, "org": root, "contact": people[0], "phone": phone, "address": address})
+    User = get_user_model()
+    users = []
+    granted = Role.objects.get(code=role)
+    for n, person in enumerate(people, start=1):
+        user = User.objects.filter(username=f"{prefix}{n}").first()
+        if user is None:
+            user = User(username=f"{prefix}{n}", name=person, partner=partner, title=title,
+                        must_change_password=False)  # demo only: real accounts change it at first login
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        RoleAssignment.objects.get_or_create(user=user, role=granted, org=root)
+        users.append(user)
+    return users

@@ -12,11 +12,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from gonghui.accounts.demo_accounts import DEMO_PASSWORD
-from gonghui.accounts.models import Partner, PartnerKind, Role, RoleAssignment
+from gonghui.accounts.demo_accounts import ensure_partner_people
+from gonghui.accounts.models import PartnerKind
 from gonghui.core import pii
 from gonghui.legal.models import DutySlot
-from gonghui.orgs.demo_city import ROOT_CODE
 from gonghui.orgs.models import Org
 
 FIRM = "福建晋律律师事务所"
@@ -26,25 +25,14 @@ LAWYERS = ["陈建华", "林秀英", "许文斌", "施雅婷", "蔡志明", "吴
 def ensure_partners(*, firm: str = FIRM, lawyers=LAWYERS, prefix: str = "lawyer") -> list:
     """The firm under agreement with the city federation and its lawyers (usernames ``lawyer1`` …), each with
     the partner role; returns the lawyers' users."""
-    root = Org.objects.get(code=ROOT_CODE)
-    partner, created = Partner.objects.get_or_create(name=firm, defaults={
-        "kind": PartnerKind.LAW_FIRM, "org": root, "contact": lawyers[0], "phone": "0595-85600000",
-        "address": "晋江市青阳街道世纪大道（演示地址）", "bank_name": "中国工商银行晋江支行", "account_name": firm})
-    if created:
+    users = ensure_partner_people(name=firm, kind=PartnerKind.LAW_FIRM, role="partner", people=lawyers,
+                                  prefix=prefix, title="律师", phone="0595-85600000",
+                                  address="晋江市青阳街道世纪大道（演示地址）")
+    partner = users[0].partner
+    if partner.account_enc is None:  # rewards are paid to the firm's account
+        partner.bank_name, partner.account_name = "中国工商银行晋江支行", firm
         partner.account_enc = pii.encrypt("1408200109024567" + str(len(firm) % 10), field="bank_card")
-        partner.save(update_fields=["account_enc"])
-    role = Role.objects.get(code="partner")
-    User = get_user_model()
-    users = []
-    for n, name in enumerate(lawyers, start=1):
-        user = User.objects.filter(username=f"{prefix}{n}").first()
-        if user is None:
-            user = User(username=f"{prefix}{n}", name=name, partner=partner, title="律师",
-                        must_change_password=False)  # demo only: real accounts change it at first login
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-        RoleAssignment.objects.get_or_create(user=user, role=role, org=root)
-        users.append(user)
+        partner.save(update_fields=["bank_name", "account_name", "account_enc"])
     return users
 
 
