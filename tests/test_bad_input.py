@@ -38,6 +38,11 @@ def test_the_api_refuses_a_bad_page_in_its_json_shape(url, login, city):
     f"/desk/model-workers/recuperation/{HUGE}/", f"/dash/model-workers/?year={HUGE}", "/dash/model-workers/?year=x",
     f"/dash/petitions/?year={HUGE}", "/desk/petitions/supervise/?only=abcdefgh", "/desk/petitions/register/?item=x",
     f"/desk/cases/XF-2026-{HUGE}/documents/{HUGE}.pdf",
+    f"/desk/scheduling/?from=abc&service=x&page={HUGE}", f"/desk/scheduling/sessions/{HUGE}/",
+    f"/desk/scheduling/sessions/{HUGE}/?q=%20", f"/desk/scheduling/courses/{HUGE}/", "/desk/scheduling/checkin/?code=%00",
+    f"/desk/scheduling/checkin/?code={HUGE}", f"/desk/health/records/{HUGE}/", f"/desk/counselling/contacts/{HUGE}/",
+    f"/desk/counselling/bookings/{HUGE}/", f"/desk/counselling/mailbox/{HUGE}/", f"/dash/scheduling/?year={HUGE}",
+    f"/m/bookings/s/spine_clinic/?org={HUGE}", "/m/bookings/s/nothing/", f"/m/bookings/YY-2026-{HUGE}/",
 ])
 def test_no_500_for_numbers_out_of_range(url, login, city, people):
     response = login("city_staff").get(url)
@@ -66,6 +71,11 @@ def test_a_crash_on_the_api_answers_in_json_with_an_incident_id(login, city, mon
     f"/m/aid/cases/KNDA-2026-000001/invoices/{HUGE}/remove/",
     f"/desk/model-workers/{HUGE}/visits/", f"/desk/model-workers/{HUGE}/checks/", f"/desk/model-workers/{HUGE}/bank/",
     f"/desk/model-workers/recuperation/members/{HUGE}/remove/", f"/desk/model-workers/recuperation/{HUGE}/",
+    f"/desk/scheduling/sessions/{HUGE}/book/", f"/desk/scheduling/sessions/{HUGE}/cancel/",
+    f"/desk/scheduling/sessions/{HUGE}/close/", f"/desk/scheduling/bookings/{HUGE}/check-in/",
+    f"/desk/scheduling/bookings/{HUGE}/cancel/", f"/desk/scheduling/courses/{HUGE}/complete/",
+    f"/desk/scheduling/suspensions/{HUGE}/lift/", f"/desk/counselling/risks/{HUGE}/disclose/",
+    f"/m/bookings/s/spine_clinic/book/", f"/m/bookings/YY-2026-{HUGE}/cancel/",
 ])
 def test_no_500_for_a_post_to_an_id_out_of_range(url, login, city, people):
     response = login("city_staff").post(url, {"visited_on": "x"})

@@ -16,7 +16,7 @@ from tests.test_access_matrix import ALL, PUBLIC, PUBLIC_OBJECTS, RULES, SignedI
 BEFORE = ("/desk/login/", "/desk/logout/", "/desk/2fa/", "/desk/password/", "/m/")
 BEFORE_NAMES = {"desk:login", "desk:logout", "desk:2fa_setup", "desk:2fa_verify", "desk:password_change"}
 WORKER_PAGES = ("portal:", "portal_cases:", "mutual_aid_m:", "legal_m:", "assistance_m:", "aid_m:", "model_workers_m:",
-                "example_library_m:")
+                "example_library_m:", "scheduling_m:", "health_m:", "counselling_m:")
 ROUTES = [n for n in ALL if RULES[n] != PUBLIC and n not in PUBLIC_OBJECTS and n != "api-v1:api-root"
           and n not in BEFORE_NAMES and not n.startswith(WORKER_PAGES)]
 

@@ -143,9 +143,7 @@ def schedule_create(*, actor, service: Service, org, title: str, weekdays, block
     capacity = _check_capacity(capacity)
     providers = _check_providers(org, providers)
     times = recurrence.slots(blocks, slot_minutes)
-    days = [d for d in recurrence.dates(weekdays, starts_on, ends_on, on_holiday=on_holiday, on_make_up=on_make_up)
-            if d >= timezone.localdate()] if starts_on >= timezone.localdate() else \
-        recurrence.dates(weekdays, starts_on, ends_on, on_holiday=on_holiday, on_make_up=on_make_up)
+    days = recurrence.dates(weekdays, starts_on, ends_on, on_holiday=on_holiday, on_make_up=on_make_up)
     if len(days) * len(times) > MAX_SESSIONS:
         raise ValidationError(f"该排班将生成{len(days) * len(times)}个场次，超过上限{MAX_SESSIONS}，"
                               "请缩短日期范围或加长每号时长。")
