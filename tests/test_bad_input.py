@@ -75,7 +75,7 @@ def test_a_crash_on_the_api_answers_in_json_with_an_incident_id(login, city, mon
     f"/desk/scheduling/sessions/{HUGE}/close/", f"/desk/scheduling/bookings/{HUGE}/check-in/",
     f"/desk/scheduling/bookings/{HUGE}/cancel/", f"/desk/scheduling/courses/{HUGE}/complete/",
     f"/desk/scheduling/suspensions/{HUGE}/lift/", f"/desk/counselling/risks/{HUGE}/disclose/",
-    f"/m/bookings/s/spine_clinic/book/", f"/m/bookings/YY-2026-{HUGE}/cancel/",
+    "/m/bookings/s/spine_clinic/book/", f"/m/bookings/YY-2026-{HUGE}/cancel/",
 ])
 def test_no_500_for_a_post_to_an_id_out_of_range(url, login, city, people):
     response = login("city_staff").post(url, {"visited_on": "x"})
