@@ -21,17 +21,18 @@ DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
     ("auditor", "审计管理员", "晋江市总工会"),
     ("city_finance", "市总工会财务人员", "晋江市总工会"),
     ("city_mutualaid", "市总工会医疗互助管理员", "晋江市总工会"),
+    ("city_crisis", "心理危机干预负责人", "晋江市总工会"),
 ]
 _ACCOUNT_ORG = {"admin": ROOT_CODE, "city_staff": ROOT_CODE, "qingyang_staff": "qingyang",
                 "meiling_staff": "meiling", "secadmin": ROOT_CODE, "auditor": ROOT_CODE,
-                "city_finance": ROOT_CODE, "city_mutualaid": ROOT_CODE}
+                "city_finance": ROOT_CODE, "city_mutualaid": ROOT_CODE, "city_crisis": ROOT_CODE}
 _ACCOUNT_ROLES = {"admin": ["system_admin"], "city_staff": ["centre_staff", "reviewer"],
                   "qingyang_staff": ["centre_staff"], "meiling_staff": ["centre_staff"],
                   "secadmin": ["security_admin"], "auditor": ["audit_admin"], "city_finance": ["finance"],
-                  "city_mutualaid": ["mutual_aid_admin"]}
+                  "city_mutualaid": ["mutual_aid_admin"], "city_crisis": ["crisis_lead"]}
 _ACCOUNT_NAME = {"admin": "系统管理员", "city_staff": "林晓燕", "qingyang_staff": "陈志强",
                  "meiling_staff": "黄丽娟", "secadmin": "安全管理员", "auditor": "审计管理员",
-                 "city_finance": "王会计", "city_mutualaid": "郑美华"}
+                 "city_finance": "王会计", "city_mutualaid": "郑美华", "city_crisis": "周建国"}
 
 
 def ensure_demo_accounts() -> list[str]:

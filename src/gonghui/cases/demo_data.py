@@ -62,10 +62,15 @@ def _exam_form(rng: random.Random, worker: Worker, today: dt.date) -> dict:
 
 
 def _demo_worker_account(worker: Worker):
+    return worker_account(worker, DEMO_WORKER_PHONE)
+
+
+def worker_account(worker: Worker, username: str):
+    """A signed-up worker bound to ``worker`` (as /m/ leaves them after the binding is approved)."""
     User = get_user_model()
-    user = User.objects.filter(username=DEMO_WORKER_PHONE).first()
+    user = User.objects.filter(username=username).first()
     if user is None:
-        user = User.objects.create_user(DEMO_WORKER_PHONE, password=DEMO_PASSWORD, name=worker.name,
+        user = User.objects.create_user(username, password=DEMO_PASSWORD, name=worker.name,
                                         must_change_password=False)
         WorkerAccount.objects.create(user=user, worker=worker, status=BindingStatus.BOUND, name=worker.name,
                                      id_enc=worker.id_enc, id_bidx=worker.id_bidx, town=Org.objects.get(

@@ -6,9 +6,7 @@ timeline and audit row is what the platform itself would have written. Determini
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -16,19 +14,14 @@ from django.utils import timezone
 from gonghui.cases import clocks
 from gonghui.cases import services as cases
 from gonghui.cases.models import ServiceItem
+from gonghui.core.demo import at
 from gonghui.orgs.models import Org
 from gonghui.registry.models import BindingStatus, Worker, WorkerAccount
 
 from . import services
 from .models import HotlineCall, Petition
 
-
-@contextlib.contextmanager
-def _on(day: dt.date, hour: int = 10):
-    # in UTC, as timezone.now() gives it (the audit chain hashes the moment as it is read back)
-    moment = dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_current_timezone()).astimezone(dt.UTC)
-    with mock.patch("django.utils.timezone.now", lambda: moment):
-        yield
+_on = at
 
 
 def _people(org: Org, n: int) -> list[Worker]:

@@ -9,6 +9,8 @@ from django.core.management.base import BaseCommand
 
 from gonghui.assistance.demo_data import build_assistance
 from gonghui.cases.demo_data import build_cases
+from gonghui.counselling.demo_data import build_counselling
+from gonghui.health.demo_data import build_health
 from gonghui.legal.demo_data import build_legal
 from gonghui.model_workers.demo_data import build_model_workers
 from gonghui.mutual_aid.demo_data import build_mutual_aid
@@ -74,6 +76,17 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.SUCCESS(
                     f"信访接待：信访事项 {petitions['petitions']} 件（含集体访、转送、检举控告、复查复核、超期督办），"
                     f"12351热线工单 {petitions['orders']} 张，当场答复的来电 {petitions['calls']} 个。"))
+            health = build_health()
+            if health["visits"]:
+                self.stdout.write(self.style.SUCCESS(
+                    f"健康服务：一年的周三脊椎养护门诊（就诊 {health['visits']} 人次，下周三有一位候补待确认），"
+                    f"太极拳课程 {health['courses']} 期，女职工两癌筛查 {health['screenings']} 人，"
+                    f"爱心妈咪小屋 {health['care_rooms']} 间。"))
+            counselling = build_counselling()
+            if counselling["contacts"]:
+                self.stdout.write(self.style.SUCCESS(
+                    f"心理咨询：咨询 {counselling['contacts']} 人次（预约与热线，记录仅咨询师本人可见），"
+                    f"心理信箱来信 {counselling['letters']} 封，企业团体课程 {counselling['groups']} 场。"))
 
 
 class _Progress:
