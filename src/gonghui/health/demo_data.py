@@ -166,7 +166,7 @@ def _taichi(root, centre, clerk, teacher, workers, today) -> int:
     return made + 1
 
 
-SCREENING_RESULTS = {True: {"result": "乳腺超声：结节，BI-RADS 3类；宫颈TCT：未见异常", "advice": "6个月后复查乳腺超声"},
+SCREENING_RESULTS = {True: {"result": "乳腺超声：结节，BI-RADS 3类；宫颈TCT：未见异常", "advice": "半年后复查乳腺超声"},
                      False: {"result": "乳腺超声、宫颈TCT均未见异常", "advice": "每年筛查一次"}}
 
 
