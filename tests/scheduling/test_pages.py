@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from gonghui.core.pdf import qr_data_uri
 from gonghui.orgs.models import ServiceCentre
 from gonghui.scheduling import recurrence
 from gonghui.scheduling.models import Booking, Schedule, Session, Status
@@ -58,7 +59,8 @@ def test_the_worker_books_on_the_phone_and_the_clerk_checks_her_in_by_scanning(s
     text = booked.content.decode()
     assert "预约成功" in text and 'data-testid="qr"' in text
     booking = Booking.objects.get(session=s)
-    assert booking.code in text  # the code the QR holds
+    # the QR holds the check-in address with her code (what the clerk's scanner types in)
+    assert qr_data_uri(f"http://testserver/desk/scheduling/checkin/?code={booking.code}") in text
     # someone else finds it full and joins the waitlist
     other = _as(worker_user("张伟"))
     assert "已约满" in other.get(reverse("scheduling_m:service", args=["spine_clinic"])).content.decode()

@@ -64,7 +64,11 @@ class Contact(models.Model):
         return f"{self.get_channel_display()} {self.occurred_on}"
 
     def who(self) -> str:
-        return self.worker.name if self.worker_id else (self.client_label or "匿名")
+        """The client as the counsellor sees them: the name of whom they met, a masked name for a letter
+        (the mailbox does not need to know who wrote), the label a caller gave."""
+        if self.worker_id:
+            return pii.mask_name(self.worker.name) if self.channel == Channel.MAILBOX else self.worker.name
+        return self.client_label or "匿名"
 
     def set_note(self, text: str) -> None:
         self.note_enc = pii.encrypt(text, field="counselling_note") if text else None
@@ -96,6 +100,10 @@ class Letter(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def writer(self) -> str:
+        return pii.mask_name(self.worker.name)
 
     def body(self) -> str:
         return pii.decrypt(self.body_enc, field="counselling_letter")

@@ -45,10 +45,13 @@ def service(request, code: str):
         raise Http404
     worker = worker_of(request.user)
     org_id = as_id(request.GET.get("org"))
-    sessions = list(selectors.upcoming(svc, org_id=org_id)) if svc.kind == "appointment" else []
+    weeks = 4 if request.GET.get("weeks") == "4" else 2
+    sessions = list(selectors.upcoming(svc, org_id=org_id, days=7 * weeks)) if svc.kind == "appointment" else []
     days: dict = {}
     for s in sessions:
         days.setdefault(s.date, []).append(s)
+    # a day's sessions at one place say it once, in the day's heading
+    days = {day: (rows, _place(rows[0]) if len({_place(r) for r in rows}) == 1 else "") for day, rows in days.items()}
     mine = {}
     if worker:
         for b in selectors.active(list(selectors.my_bookings(worker).filter(service=svc))):
@@ -60,8 +63,12 @@ def service(request, code: str):
         c.mine = mine.get(("c", c.pk))
         c.free_places = max(c.capacity - c.taken, 0)
     return render(request, "scheduling/m_service.html", {
-        "svc": svc, "days": sorted(days.items()), "courses": courses, "worker": worker,
+        "svc": svc, "days": sorted(days.items()), "courses": courses, "worker": worker, "weeks": weeks,
         "unavailable": services.unavailable(worker, svc) if worker else ""})
+
+
+def _place(session) -> str:
+    return str(session.place) if session.place_id else session.org.name
 
 
 @login_required(login_url=LOGIN)

@@ -45,7 +45,7 @@ def sessions(request):
     start = _date(request.GET.get("from"), today)
     service = request.GET.get("service", "")
     rows = (selectors.sessions_for(request.user).filter(date__gte=start, date__lt=start + dt.timedelta(days=7))
-            .select_related("service", "org", "place", "course").prefetch_related("providers")
+            .select_related("service", "org", "place__centre", "course").prefetch_related("providers")
             .annotate(waiting=Count("bookings", filter=Q(bookings__status=Status.WAITING))))
     if service:
         rows = rows.filter(service__code=service)
@@ -61,7 +61,7 @@ def mine(request):
     today = timezone.localdate()
     rows = (selectors.sessions_for(request.user).filter(Q(providers=request.user) | Q(course__providers=request.user),
                                                         date__gte=today)
-            .select_related("service", "org", "place", "course").distinct().order_by("date", "starts_at")[:200])
+            .select_related("service", "org", "place__centre", "course").distinct().order_by("date", "starts_at")[:200])
     courses = selectors.courses_for(request.user).filter(providers=request.user).select_related("service", "org")
     return render(request, "scheduling/mine.html", {"rows": rows, "courses": courses, "today": today})
 
@@ -88,7 +88,7 @@ def session(request, pk: int):
         "waiting": [b for b in bookings if b.status == Status.WAITING], "manage": manage, "provider": provider,
         "today": timezone.localdate(), "q": q, "found": found, "record": record if provider else None,
         "no_shows": {b.worker_id: services.no_shows(b.worker, s.service) for b in bookings},
-        "is_past": s.start <= timezone.now()})
+        "is_past": s.start <= timezone.now(), "attended": sum(b.status == Status.ATTENDED for b in bookings)})
 
 
 def _session_back(pk: int) -> str:
