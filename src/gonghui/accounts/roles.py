@@ -83,7 +83,8 @@ ROLES: dict[str, dict] = {
                         "legal.change_mediationdistrict", "registry.view_retentionrule",
                         # the scheduled services' booking rules and the centres' rooms
                         "scheduling.view_service", "scheduling.change_service", "scheduling.view_place",
-                        "scheduling.add_place", "scheduling.change_place",
+                        "scheduling.add_place", "scheduling.change_place", "health.view_careroom",
+                        "health.add_careroom", "health.change_careroom",
                         "registry.change_retentionrule",
                         # the needy-worker programmes' rules and figures, and the Golden Autumn campaigns
                         *[f"assistance.{action}_{model}" for model in ("hardshiprules", "livingstandard", "aidcap",

@@ -52,6 +52,8 @@ class Service(models.Model):
     summary = models.CharField("简介", max_length=200, blank=True)
     women_only = models.BooleanField("仅限女职工", default=False)
     members_only = models.BooleanField("仅限会员", default=True)
+    confidential = models.BooleanField("保密（预约不进入职工档案）", default=False,
+                                       help_text="心理咨询等：只有开设单位办理签到的工作人员和服务人员看到谁预约了。")
     cancel_hours = models.PositiveSmallIntegerField("最晚取消（开始前小时）", default=24)
     confirm_hours = models.PositiveSmallIntegerField("候补确认时限（小时）", default=24)
     no_show_limit = models.PositiveSmallIntegerField("爽约次数上限", default=3)
