@@ -17,7 +17,8 @@ class CounsellingConfig(AppConfig):
         from .models import PERM_COUNSEL, PERM_DISCLOSE
 
         scheduling.declare("counselling", name="心理咨询", module="counselling", kind="appointment", order=10,
-                           confidential=True, summary="国家二级心理咨询师一对一咨询，内容严格保密；也可拨打心理热线或写信到心理信箱")
+                           confidential=True,
+                           summary="国家二级心理咨询师一对一咨询，内容严格保密；也可拨打心理热线或写信到心理信箱")
         scheduling.record("counselling", "咨询记录", "counselling:booking_note")
         surfaces.pages("desk", "counselling/", "gonghui.counselling.urls", order=61)
         surfaces.pages("m", "counselling/", "gonghui.counselling.m_urls", order=61)
