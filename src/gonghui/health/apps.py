@@ -36,5 +36,5 @@ class HealthConfig(AppConfig):
         surfaces.pages("m", "health/", "gonghui.health.m_urls", order=62)
         surfaces.panel("health", "健康服务与女职工关爱", "gonghui.health.views.panel", permission="cases.view_case",
                        url_name="scheduling_dash:figures", order=62)
-        navigation.register("m", "health", "健康与关爱", "health_m:mine", icon="✚", order=42, tab=False,
+        navigation.register("m", "health", "健康与关爱", "health_m:mine", icon="☀", order=42, tab=False,
                             description="脊椎养护门诊、太极课程、女职工两癌筛查、爱心妈咪小屋")

@@ -25,4 +25,3 @@ class ServiceAdmin(admin.ModelAdmin):
 class PlaceAdmin(admin.ModelAdmin):
     list_display = ("name", "centre", "note")
     search_fields = ("name", "centre__name")
-    autocomplete_fields = ()
