@@ -76,3 +76,20 @@ def test_a_town_clerk_cannot_schedule_for_the_city_nor_name_a_stranger(city, sta
         services.schedule_create(actor=staff["city_staff"], org=city["jinjiang"], providers=[staff["meiling_staff"]],
                                  **args)
     assert "不是签约的服务人员" in " ".join(refused.value.messages)
+
+
+def test_a_provider_serves_only_unions_under_the_one_that_contracted_her(city, staff, grant, today):
+    from django.contrib.auth import get_user_model
+
+    from gonghui.accounts.models import Partner, PartnerKind
+
+    today(D(2026, 4, 20))
+    clinic = Partner.objects.create(name="青阳社区卫生服务中心", kind=PartnerKind.CLINIC, org=city["qingyang"])
+    doctor = get_user_model().objects.create_user("qy_doctor", password="x", name="青阳医生", partner=clinic,
+                                                  must_change_password=False)
+    grant(doctor, "health_provider", city["qingyang"])
+    service = Service.objects.get(code="spine_clinic")
+    args = dict(service=service, date=D(2026, 4, 22), starts_at=dt.time(9), ends_at=dt.time(10), capacity=2)
+    assert services.session_create(actor=staff["qingyang_staff"], org=city["qingyang"], providers=[doctor], **args)
+    with pytest.raises(ValidationError, match="未与梅岭街道总工会或其上级工会签约"):
+        services.session_create(actor=staff["meiling_staff"], org=city["meiling"], providers=[doctor], **args)

@@ -306,6 +306,13 @@ class Booking(models.Model):
     def target(self):
         return self.session if self.session_id else self.course
 
+    @property
+    def status_label(self) -> str:
+        """As the worker reads it: a course taken to its end reads 已结课 (its attendance is per meeting)."""
+        if self.course_id and self.status == Status.ATTENDED:
+            return "已结业" if self.completed_on else "已结课"
+        return self.get_status_display()
+
 
 class Attendance(models.Model):
     """A course enrolment's attendance at one meeting."""

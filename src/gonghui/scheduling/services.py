@@ -112,11 +112,16 @@ def _check_capacity(capacity) -> int:
 
 
 def _check_providers(org, providers) -> list:
+    """Providers are partner users holding the providers' role, of an organisation under agreement with the
+    session's union or one above it."""
     providers = list(providers or [])
     for user in providers:
-        if PERM_PROVIDE not in assigned_perms(user):
+        if PERM_PROVIDE not in assigned_perms(user) or user.partner is None:
             raise ValidationError({"providers": f"{user.display_name}不是签约的服务人员"
                                                 "（咨询师、医生、老师或值班律师）。"})
+        if not org.path.startswith(user.partner.org.path):
+            raise ValidationError({"providers": f"{user.display_name}所在的{user.partner.name}"
+                                                f"未与{org.name}或其上级工会签约。"})
     return providers
 
 
