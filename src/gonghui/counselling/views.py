@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from gonghui.cases.services import worker_of
 from gonghui.core.numbers import count, parse_day
-from gonghui.orgs.models import Org
+from gonghui.orgs.models import Org, ServiceCentre
 from gonghui.scheduling import services as scheduling
 from gonghui.scheduling.models import PERM_MANAGE, Booking
 from gonghui.web.actions import field_errors, perform
@@ -182,8 +182,9 @@ def m_mailbox(request):
             messages.success(request, "来信已送达心理信箱，咨询师回复后会通知您。")
             return redirect("counselling_m:mailbox")
     letters = Letter.objects.filter(worker=worker) if worker else Letter.objects.none()
+    centre = ServiceCentre.objects.filter(org__depth=1, is_active=True).exclude(phone="").order_by("pk").first()
     return render(request, "counselling/m_mailbox.html", {"letters": letters, "errors": errors, "values": values,
-                                                          "worker": worker})
+                                                          "worker": worker, "centre": centre})
 
 
 def panel(user, period=None) -> dict:

@@ -11,7 +11,8 @@ from gonghui.core.numbers import parse_day
 from gonghui.orgs.models import ServiceCentre
 
 from . import recurrence
-from .models import PERM_PROVIDE, Place, Service
+from .models import PERM_PROVIDE, Service
+from .services import PlaceName
 
 
 def provider_choices():
@@ -49,7 +50,7 @@ def common(data, centres, *, services) -> tuple[dict, dict]:
     out["centre"] = centre
     out["org"] = centre.org if centre else None
     place_name = (data.get("place") or "").strip()[:60]
-    out["place"] = Place.objects.get_or_create(centre=centre, name=place_name)[0] if centre and place_name else None
+    out["place"] = PlaceName(centre, place_name) if centre and place_name else None  # made by the service
     chosen = [int(v) for v in data.getlist("providers") if str(v).isdigit()]
     out["providers"] = list(provider_choices().filter(pk__in=chosen))
     return out, errors

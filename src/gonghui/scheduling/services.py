@@ -12,6 +12,7 @@ waitlist, who has ``Service.confirm_hours`` to confirm it.
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -43,6 +44,20 @@ from .models import (
     Status,
     Suspension,
 )
+
+
+class PlaceName(NamedTuple):
+    """A room of a centre named on a form: found, or added, by the service that uses it."""
+
+    centre: object
+    name: str
+
+
+def _place(place):
+    if isinstance(place, PlaceName):
+        return Place.objects.get_or_create(centre=place.centre, name=place.name)[0]
+    return place
+
 
 #: at most this many sessions from one schedule (a year of slots of a busy clinic is about 1,000)
 MAX_SESSIONS = 3000
@@ -126,7 +141,7 @@ def _check_providers(org, providers) -> list:
 
 
 def schedule_create(*, actor, service: Service, org, title: str, weekdays, blocks, capacity, starts_on: dt.date,
-                    ends_on: dt.date, slot_minutes: int | None = None, place: Place | None = None,
+                    ends_on: dt.date, slot_minutes: int | None = None, place: Place | PlaceName | None = None,
                     on_holiday: str = "skip", on_make_up: str = "skip", providers=()) -> Schedule:
     """A recurring schedule and all its sessions from ``starts_on`` to ``ends_on`` (holidays and make-up
     working days as its rules say)."""
@@ -155,6 +170,7 @@ def schedule_create(*, actor, service: Service, org, title: str, weekdays, block
     if not days:
         raise ValidationError("所选日期范围内没有开放日（可能都是节假日）。")
     with transaction.atomic():
+        place = _place(place)
         schedule = Schedule.objects.create(
             service=service, org=org, place=place, title=title.strip(), weekdays=weekdays, blocks=blocks,
             slot_minutes=slot_minutes or None, capacity=capacity, starts_on=starts_on, ends_on=ends_on,
@@ -175,7 +191,7 @@ def _name_providers(sessions, providers) -> None:
 
 
 def session_create(*, actor, service: Service, org, date: dt.date, starts_at: dt.time, ends_at: dt.time, capacity,
-                   place: Place | None = None, providers=(), course: Course | None = None) -> Session:
+                   place: Place | PlaceName | None = None, providers=(), course: Course | None = None) -> Session:
     """A one-off session (or a meeting of ``course``)."""
     _require_manage(actor, org, "在该单位排班")
     if ends_at <= starts_at:
@@ -183,6 +199,7 @@ def session_create(*, actor, service: Service, org, date: dt.date, starts_at: dt
     capacity = course.capacity if course is not None else _check_capacity(capacity)
     providers = _check_providers(org, providers)
     with transaction.atomic():
+        place = _place(place)
         session = Session.objects.create(service=service, org=org, place=place, date=date, starts_at=starts_at,
                                          ends_at=ends_at, capacity=capacity, course=course)
         session.providers.set(providers)
@@ -212,6 +229,7 @@ def course_create(*, actor, service: Service, org, title: str, capacity, require
     capacity = _check_capacity(capacity)
     providers = _check_providers(org, providers)
     with transaction.atomic():
+        place = _place(place)
         course = Course.objects.create(service=service, org=org, place=place, title=title.strip(), capacity=capacity,
                                        required=required, completion_title=completion_title.strip(),
                                        description=description.strip())
