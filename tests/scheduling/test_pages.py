@@ -137,3 +137,9 @@ def test_the_doctor_sees_only_her_own_sessions(session, doctors, staff):
     assert reverse("scheduling:session", args=[other.pk]) not in page
     assert doctor.get(reverse("scheduling:session", args=[other.pk])).status_code == 404
     assert doctor.get(reverse("scheduling:sessions")).status_code == 403
+
+
+def test_a_doctor_lands_on_her_own_sessions(doctors, counsellors):
+    for user in (doctors[0], counsellors[0]):
+        response = _as(user).get(reverse("desk:start"))
+        assert response.status_code == 302 and response["Location"] == reverse("scheduling:mine"), user.username

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
 from gonghui.accounts import services as accounts_services
+from gonghui.core import navigation
 from gonghui.orgs import selectors
 from gonghui.orgs.models import CentreKind, OrgKind
 from gonghui.web.login import ThrottledLoginMixin
@@ -65,9 +66,14 @@ def _org_page(request, org):
 @login_required
 def start(request):
     """Where staff land after signing in: their work — the case queue — if they handle cases; else the
-    organisation tree (the administrators)."""
+    organisation tree (the administrators); a partner with no cases (a clinic's doctor, a counsellor) on the
+    first page the navigation offers them (their own sessions)."""
     if request.user.has_perm("cases.view_case"):
         return redirect("cases:queue")
+    if selectors.home_org(user=request.user) is None:
+        entries = navigation.entries("desk", request.user)
+        if entries:
+            return redirect(entries[0].url_name)
     return redirect("desk:home")
 
 
