@@ -12,6 +12,7 @@ waitlist, who has ``Service.confirm_hours`` to confirm it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -58,6 +59,9 @@ def _place(place):
         return Place.objects.get_or_create(centre=place.centre, name=place.name)[0]
     return place
 
+
+#: a check-in code as ``Booking.code`` makes it (secrets.token_urlsafe)
+CODE = re.compile(r"[A-Za-z0-9_-]{8,32}")
 
 #: at most this many sessions from one schedule (a year of slots of a busy clinic is about 1,000)
 MAX_SESSIONS = 3000
@@ -461,7 +465,7 @@ def find_by_code(text: str) -> Booking | None:
     text = (text or "").strip().rstrip("/")
     code = text.rsplit("/", 1)[-1] if "/" in text else text
     code = code.split("=")[-1]
-    if not code:
+    if not CODE.fullmatch(code):  # a smudged scan, or anything else typed in
         return None
     return Booking.objects.filter(code=code).select_related("session", "course", "worker", "service", "org").first()
 
