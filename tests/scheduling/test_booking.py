@@ -196,3 +196,21 @@ def test_a_course_is_taken_whole_and_completed_with_enough_attendance(city, staf
     wang.refresh_from_db()
     zhang.refresh_from_db()
     assert wang.completed_on == meetings[2].date and zhang.completed_on is None
+
+
+def test_a_course_meeting_called_off_tells_the_class_and_keeps_their_places(city, staff, doctors, book, people,
+                                                                            django_capture_on_commit_callbacks):
+    start = next_weekday(1)
+    course = services.course_create(
+        actor=staff["city_staff"], service=Service.objects.get(code="taichi"), org=city["jinjiang"], title="太极",
+        capacity=5, required=1, meetings=[(start + dt.timedelta(days=7 * n), dt.time(19), dt.time(20)) for n in (0, 1)],
+        providers=[doctors[1]])
+    enrolment = book("王芳", course)
+    ConsoleSmsBackend.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        told = services.session_cancel(actor=staff["city_staff"], session=course.meetings.order_by("date").first(),
+                                       reason="台风")
+    assert told == 1
+    assert any("因台风停课" in t for t in _texts(people["王芳"].phone))
+    enrolment.refresh_from_db()
+    assert enrolment.status == Status.BOOKED

@@ -255,10 +255,18 @@ def session_cancel(*, actor, session: Session, reason: str) -> int:
     with transaction.atomic():
         if not Session.objects.filter(pk=session.pk, cancelled=False).update(cancelled=True, cancel_reason=reason):
             raise Conflict("该场次已取消。")
-        bookings = list(Booking.objects.filter(session=session, status__in=LIVE).select_related("worker"))
-        Booking.objects.filter(pk__in=[b.pk for b in bookings]).update(status=Status.CALLED_OFF, cancelled_at=_now())
-        for booking in bookings:
-            tell(booking.worker, "预约场次取消", f"很抱歉，您预约的{when(session)}因{reason}取消，请另行预约。")
+        if session.course_id:  # one meeting of a course: the enrolments stand, everyone is told
+            bookings = list(Booking.objects.filter(course_id=session.course_id, status__in=LIVE)
+                            .select_related("worker"))
+            for booking in bookings:
+                tell(booking.worker, "课程停课",
+                     f"课程“{session.course.title}”{session.date:%m月%d日}的课因{reason}停课。")
+        else:
+            bookings = list(Booking.objects.filter(session=session, status__in=LIVE).select_related("worker"))
+            Booking.objects.filter(pk__in=[b.pk for b in bookings]).update(status=Status.CALLED_OFF,
+                                                                          cancelled_at=_now())
+            for booking in bookings:
+                tell(booking.worker, "预约场次取消", f"很抱歉，您预约的{when(session)}因{reason}取消，请另行预约。")
         audit.record(actor=actor, action="scheduling.session_cancel", obj=session,
                      summary=f"取消场次{session}：{reason}；通知{len(bookings)}人")
     return len(bookings)
