@@ -78,3 +78,17 @@ def test_group_courses_for_women_workers(staff, city):
     assert course.women and course.participants == 320
     page = clerk.get(reverse("counselling:groups")).content.decode()
     assert "女职工情绪管理" in page
+
+
+def test_the_counsellor_follows_up_the_contacts_she_flagged(counsellors):
+    from gonghui.counselling import services
+
+    day = timezone.localdate()
+    flagged = services.contact_log(actor=counsellors[0], channel="hotline", occurred_on=day, minutes=20,
+                                   client_label="匿名甲", note="有轻生念头", risk=True)
+    services.contact_log(actor=counsellors[0], channel="hotline", occurred_on=day, minutes=20, client_label="匿名乙")
+    counsellor = _as(counsellors[0])
+    page = counsellor.get(reverse("counselling:contacts") + "?risk=1").content.decode()
+    assert "需跟进（1）" in page and "匿名甲" in page and "匿名乙" not in page
+    counsellor.post(reverse("counselling:contact", args=[flagged.pk]), {"note": "已回访，情绪稳定", "risk": ""})
+    assert "需跟进（0）" in counsellor.get(reverse("counselling:contacts")).content.decode()

@@ -50,11 +50,15 @@ def contacts(request):
             messages.success(request, "已登记。")
             return redirect("counselling:contacts")
     rows = Contact.objects.filter(counsellor=request.user).select_related("worker")
+    at_risk = request.GET.get("risk") == "1"
+    if at_risk:  # the follow-up list: contacts flagged at risk (unflag one on its page once followed up)
+        rows = rows.filter(risk=True)
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
     unanswered = services.letters_for(request.user).filter(answered_at__isnull=True).count()
     return render(request, "counselling/contacts.html", {
         "page": page, "errors": errors, "values": values, "today": timezone.localdate(),
-        "channels": [(Channel.HOTLINE, "心理热线"), (Channel.WALK_IN, "现场咨询")], "unanswered": unanswered})
+        "channels": [(Channel.HOTLINE, "心理热线"), (Channel.WALK_IN, "现场咨询")], "unanswered": unanswered,
+        "at_risk": at_risk, "risks": Contact.objects.filter(counsellor=request.user, risk=True).count()})
 
 
 @login_required
