@@ -87,7 +87,7 @@ def session(request, pk: int):
         "s": s, "bookings": [b for b in bookings if b.status != Status.WAITING],
         "waiting": [b for b in bookings if b.status == Status.WAITING], "manage": manage, "provider": provider,
         "today": timezone.localdate(), "q": q, "found": found, "record": record if provider else None,
-        "no_shows": {b.worker_id: services.no_shows(b.worker, s.service) for b in bookings},
+        "no_shows": services.no_show_counts({b.worker_id for b in bookings}, s.service),
         "is_past": s.start <= timezone.now(), "attended": sum(b.status == Status.ATTENDED for b in bookings)})
 
 
