@@ -27,7 +27,7 @@ def test_waitlist_promotion_qr_check_in_and_a_no_show(phone, desktop, server):
     expect(slot).to_contain_text("10:00-10:30")
     expect(slot).to_contain_text("已约满")
     slot.get_by_role("button", name="候补").click()
-    expect(phone.get_by_text("已约满，您已加入候补（前面还有0人）")).to_be_visible()
+    expect(phone.get_by_text("已约满，您已加入候补，排第1位，有名额时会通知您。")).to_be_visible()
     expect(phone.get_by_test_id("status")).to_have_text("候补中")
     shot(phone, "scheduling-waitlisted-phone")
 

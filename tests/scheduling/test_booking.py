@@ -30,7 +30,7 @@ def test_the_last_place_then_the_waitlist_then_promotion_on_a_cancellation(sessi
     with django_capture_on_commit_callbacks(execute=True):
         second = book("王芳", s)
     assert (first.status, second.status) == (Status.BOOKED, Status.WAITING)
-    assert any("已约满，您已加入候补（前面还有0人）" in t for t in _texts(people["王芳"].phone))
+    assert any("已约满，您已加入候补，排第1位" in t for t in _texts(people["王芳"].phone))
     s.refresh_from_db()
     assert s.taken == 1
     # 张伟 cancels: 王芳 is offered the place, by SMS and an in-app message, with a time to confirm

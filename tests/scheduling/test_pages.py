@@ -65,7 +65,7 @@ def test_the_worker_books_on_the_phone_and_the_clerk_checks_her_in_by_scanning(s
     other = _as(worker_user("张伟"))
     assert "已约满" in other.get(reverse("scheduling_m:service", args=["spine_clinic"])).content.decode()
     waiting = other.post(reverse("scheduling_m:book", args=["spine_clinic"]), {"session": s.pk}, follow=True)
-    assert "已加入候补（前面还有0人）" in waiting.content.decode()
+    assert "已加入候补，排第1位" in waiting.content.decode()
     # another worker cannot open her booking
     assert other.get(reverse("scheduling_m:booking", args=[booking.number])).status_code == 404
     today(s.date)

@@ -92,7 +92,7 @@ def book(request, code: str):
     booking = result.get("booking")
     if booking is not None:
         messages.success(request, "预约成功，请凭二维码到场签到。" if booking.status == Status.BOOKED else
-                         f"已约满，您已加入候补（前面还有{services.waiting_ahead(booking)}人），有名额时会通知您。")
+                         f"已约满，您已加入候补，排第{services.waiting_ahead(booking) + 1}位，有名额时会通知您。")
         return redirect(reverse("scheduling_m:booking", args=[booking.number]))
     return response
 

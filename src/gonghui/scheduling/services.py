@@ -347,7 +347,7 @@ def book(*, actor, worker, session: Session | None = None, course: Course | None
                 ahead = Booking.objects.filter(**{"session" if session else "course": target},
                                                status=Status.WAITING, pk__lt=booking.pk).count()
                 tell(worker, "已加入候补",
-                     f"{when(target)}已约满，您已加入候补（前面还有{ahead}人）。有名额空出时会通知您确认。")
+                     f"{when(target)}已约满，您已加入候补，排第{ahead + 1}位。有名额空出时会通知您确认。")
     except IntegrityError:
         raise Conflict("您已预约该场次，无需重复预约。") from None
     return booking
