@@ -143,3 +143,26 @@ def test_a_doctor_lands_on_her_own_sessions(doctors, counsellors):
     for user in (doctors[0], counsellors[0]):
         response = _as(user).get(reverse("desk:start"))
         assert response.status_code == 302 and response["Location"] == reverse("scheduling:mine"), user.username
+
+
+def test_a_clerk_opens_a_course_after_a_mistake_and_the_worker_enrols(staff, doctors, city, worker_user):
+    clerk = _as(staff["city_staff"])
+    centre = ServiceCentre.objects.filter(org=city["jinjiang"]).first()
+    first = next_weekday(1)
+    form = {"service": "taichi", "centre": centre.pk, "place": "职工健身活动室", "title": "24式太极拳", "capacity": "20",
+            "required": "2", "completion_title": "健身运动骨干", "providers": [doctors[1].pk],
+            "meetings": f"{first} 19:00-20:30\n{first + dt.timedelta(weeks=1)} 晚上七点"}
+    page = clerk.post(reverse("scheduling:course_new"), form).content.decode()
+    assert "第2行" in page and "应写作 2026-03-04 19:00-20:30" in page and "24式太极拳" in page
+    form["meetings"] = f"{first} 19:00-20:30\n{first + dt.timedelta(weeks=1)} 19:00-20:30"
+    done = clerk.post(reverse("scheduling:course_new"), form, follow=True).content.decode()
+    assert "课程“24式太极拳”已开设" in done and done.count("19:00-20:30") == 2
+    worker = _as(worker_user("王芳"))
+    listing = worker.get(reverse("scheduling_m:service", args=["taichi"])).content.decode()
+    assert "24式太极拳" in listing and "出勤满2次结业" in listing
+    from gonghui.scheduling.models import Course
+
+    course = Course.objects.get()
+    enrolled = worker.post(reverse("scheduling_m:book", args=["taichi"]), {"course": course.pk}, follow=True)
+    assert "预约成功" in enrolled.content.decode()
+    assert "王芳" in clerk.get(reverse("scheduling:course", args=[course.pk])).content.decode()
