@@ -4,21 +4,16 @@ already know before the test begins."""
 
 def worker() -> str:
     """A worker of 罗山 with a sign-in and no booking yet. Returns "phone|name"."""
-    from django.contrib.auth import get_user_model
-
-    from gonghui.accounts.demo_accounts import DEMO_PASSWORD
+    from gonghui.cases.demo_data import worker_account
     from gonghui.orgs.models import Org
-    from gonghui.registry.models import BindingStatus, Worker, WorkerAccount
+    from gonghui.registry.models import Worker
 
     town = Org.objects.get(code="luoshan")
     person = (Worker.objects.filter(org__path__startswith=town.path, account__isnull=True, bookings__isnull=True,
                                     membership="member").order_by("-pk").first())
     phone = f"135{person.pk:08d}"
     Worker.objects.filter(pk=person.pk).update(phone=phone)
-    user = get_user_model().objects.create_user(phone, password=DEMO_PASSWORD, name=person.name,
-                                                must_change_password=False)
-    WorkerAccount.objects.create(user=user, worker=person, status=BindingStatus.BOUND, name=person.name,
-                                 id_enc=person.id_enc, id_bidx=person.id_bidx, town=town)
+    worker_account(person, phone)
     return f"{phone}|{person.name}"
 
 

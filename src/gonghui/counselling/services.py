@@ -11,7 +11,7 @@ from django.utils import timezone
 from gonghui.cases.services import worker_of
 from gonghui.core import audit, inbox, pii
 from gonghui.orgs.models import Org
-from gonghui.orgs.scoping import assigned_perms, in_scope
+from gonghui.orgs.scoping import assigned_perms, in_scope, scope_paths
 from gonghui.scheduling import services as scheduling
 from gonghui.scheduling.models import PERM_MANAGE, Booking, Status
 
@@ -173,9 +173,20 @@ def letter_answer(*, actor, letter: Letter, answer: str) -> Letter:
 
 # --- group courses -----------------------------------------------------------------------------------------
 
-def group_course_add(*, actor, org, enterprise_name: str, held_on, title: str, participants, women: bool,
-                     enterprise=None) -> GroupCourse:
-    if not (in_scope(actor, org.path, PERM_MANAGE) or is_counsellor(actor)):
+def scope_path_for(actor) -> str | None:
+    paths = scope_paths(actor, PERM_MANAGE)
+    return min(paths, key=len) if paths else None
+
+
+def group_course_add(*, actor, enterprise_name: str, held_on, title: str, participants, women: bool,
+                     enterprise=None, org=None) -> GroupCourse:
+    """A group course, counted for ``org``: by default the union that contracted the counsellor, or the
+    top of the staff member's own subtree."""
+    if org is None:
+        top = mailbox_org(actor) if is_counsellor(actor) else None
+        path = top.path if top else scope_path_for(actor)
+        org = Org.objects.filter(path=path).first() if path else None
+    if org is None or not (in_scope(actor, org.path, PERM_MANAGE) or is_counsellor(actor)):
         raise PermissionDenied("您没有登记团体课程的权限。")
     errors = {}
     if not (enterprise_name or "").strip():

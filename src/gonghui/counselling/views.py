@@ -17,10 +17,10 @@ from django.views.decorators.http import require_POST
 
 from gonghui.cases.services import worker_of
 from gonghui.core.numbers import count, parse_day
-from gonghui.orgs.models import Org, ServiceCentre
+from gonghui.orgs.models import ServiceCentre
 from gonghui.scheduling import services as scheduling
 from gonghui.scheduling.models import PERM_MANAGE, Booking
-from gonghui.web.actions import field_errors, perform
+from gonghui.web.actions import form_result, perform
 
 from . import services
 from .models import PERM_DISCLOSE, Channel, Contact, GroupCourse, Letter
@@ -39,16 +39,14 @@ def contacts(request):
     errors, values = {}, {}
     if request.method == "POST":
         values = request.POST
-        try:
-            day = parse_day(request.POST.get("occurred_on", ""), "咨询日期", "occurred_on")
-            services.contact_log(actor=request.user, channel=request.POST.get("channel", ""), occurred_on=day,
-                                 minutes=request.POST.get("minutes"), client_label=request.POST.get("client_label", ""),
-                                 note=request.POST.get("note", ""), risk=request.POST.get("risk") == "1")
-        except (ValidationError, PermissionDenied) as exc:
-            errors = field_errors(exc) if isinstance(exc, ValidationError) else {"__all__": [str(exc)]}
-        else:
-            messages.success(request, "已登记。")
-            return redirect("counselling:contacts")
+        done, errors = form_result(request, lambda: services.contact_log(
+            actor=request.user, channel=request.POST.get("channel", ""),
+            occurred_on=parse_day(request.POST.get("occurred_on", ""), "咨询日期", "occurred_on"),
+            minutes=request.POST.get("minutes"), client_label=request.POST.get("client_label", ""),
+            note=request.POST.get("note", ""), risk=request.POST.get("risk") == "1"),
+            success="已登记。", then=reverse("counselling:contacts"))
+        if done:
+            return done
     rows = Contact.objects.filter(counsellor=request.user).select_related("worker")
     at_risk = request.GET.get("risk") == "1"
     if at_risk:  # the follow-up list: contacts flagged at risk (unflag one on its page once followed up)
@@ -144,19 +142,13 @@ def groups(request):
     errors, values = {}, {}
     if request.method == "POST" and may_add:
         values = request.POST
-        org = (Org.objects.filter(pk=services.mailbox_org(request.user).pk) if services.is_counsellor(request.user)
-               else Org.objects.visible_to(request.user, PERM_MANAGE)).order_by("depth").first()
-        try:
-            day = parse_day(request.POST.get("held_on", ""), "授课日期", "held_on")
-            services.group_course_add(
-                actor=request.user, org=org, enterprise_name=request.POST.get("enterprise_name", ""), held_on=day,
-                title=request.POST.get("title", ""), participants=request.POST.get("participants"),
-                women=request.POST.get("women") == "1")
-        except (ValidationError, PermissionDenied) as exc:
-            errors = field_errors(exc) if isinstance(exc, ValidationError) else {"__all__": [str(exc)]}
-        else:
-            messages.success(request, "团体课程已登记。")
-            return redirect("counselling:groups")
+        done, errors = form_result(request, lambda: services.group_course_add(
+            actor=request.user, enterprise_name=request.POST.get("enterprise_name", ""),
+            held_on=parse_day(request.POST.get("held_on", ""), "授课日期", "held_on"),
+            title=request.POST.get("title", ""), participants=request.POST.get("participants"),
+            women=request.POST.get("women") == "1"), success="团体课程已登记。", then=reverse("counselling:groups"))
+        if done:
+            return done
     rows = GroupCourse.objects.visible_to(request.user, "cases.view_case") if not services.is_counsellor(
         request.user) else GroupCourse.objects.filter(recorded_by=request.user)
     if request.user.has_perm(PERM_MANAGE):
@@ -177,14 +169,11 @@ def m_mailbox(request):
     errors, values = {}, {}
     if request.method == "POST":
         values = request.POST
-        try:
-            services.letter_write(actor=request.user, subject=request.POST.get("subject", ""),
-                                  body=request.POST.get("body", ""))
-        except (ValidationError, PermissionDenied) as exc:
-            errors = field_errors(exc) if isinstance(exc, ValidationError) else {"__all__": [str(exc)]}
-        else:
-            messages.success(request, "来信已送达心理信箱，咨询师回复后会通知您。")
-            return redirect("counselling_m:mailbox")
+        done, errors = form_result(request, lambda: services.letter_write(
+            actor=request.user, subject=request.POST.get("subject", ""), body=request.POST.get("body", "")),
+            success="来信已送达心理信箱，咨询师回复后会通知您。", then=reverse("counselling_m:mailbox"))
+        if done:
+            return done
     letters = Letter.objects.filter(worker=worker) if worker else Letter.objects.none()
     centre = ServiceCentre.objects.filter(org__depth=1, is_active=True).exclude(phone="").order_by("pk").first()
     return render(request, "counselling/m_mailbox.html", {"letters": letters, "errors": errors, "values": values,

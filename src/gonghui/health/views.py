@@ -3,19 +3,17 @@ records and the care rooms on /m/, the panel on /dash/. Thin: parse, call a serv
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
 from gonghui.cases.services import worker_of
 from gonghui.core.numbers import count
 from gonghui.scheduling.models import Booking, Session, Status
-from gonghui.web.actions import field_errors
+from gonghui.web.actions import form_result
 
 from . import services
 from .models import FIELDS, KIND_OF_SERVICE, CareRoom, HealthRecord
@@ -32,14 +30,11 @@ def record(request, pk: int):
     errors, values = {}, {}
     if request.method == "POST":
         values = request.POST
-        try:
-            services.record_write(actor=request.user, booking=booking, values=request.POST,
-                                  abnormal=request.POST.get("abnormal") == "1")
-        except (ValidationError, PermissionDenied) as exc:
-            errors = field_errors(exc) if isinstance(exc, ValidationError) else {"__all__": [str(exc)]}
-        else:
-            messages.success(request, "记录已保存。")
-            return redirect(reverse("scheduling:session", args=[booking.session_id]))
+        done, errors = form_result(request, lambda: services.record_write(
+            actor=request.user, booking=booking, values=request.POST, abnormal=request.POST.get("abnormal") == "1"),
+            success="记录已保存。", then=reverse("scheduling:session", args=[booking.session_id]))
+        if done:
+            return done
     current = services.record_read(actor=request.user, booking=booking)
     if current is not None and not values:
         values = current.content() | {"abnormal": "1" if current.abnormal else ""}

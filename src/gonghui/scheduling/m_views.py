@@ -114,26 +114,26 @@ def booking(request, number: str):
         "attended": set(b.attendances.values_list("session_id", flat=True)) if b.course_id else set()})
 
 
-@login_required(login_url=LOGIN)
-@require_POST
-def confirm(request, number: str):
+def _on_mine(request, number: str, step, success: str):
+    """A step the worker takes on her own booking (its page says what came of it)."""
     worker = _worker(request)
     if worker is None:
         return redirect("scheduling_m:home")
-    b = selectors.my_booking(worker, number)
-    return perform(request, lambda: services.confirm(actor=request.user, booking=b), success="已确认，名额为您保留。",
+    booking = selectors.my_booking(worker, number)
+    return perform(request, lambda: step(actor=request.user, booking=booking), success=success,
                    then=reverse("scheduling_m:booking", args=[number]))
+
+
+@login_required(login_url=LOGIN)
+@require_POST
+def confirm(request, number: str):
+    return _on_mine(request, number, services.confirm, "已确认，名额为您保留。")
 
 
 @login_required(login_url=LOGIN)
 @require_POST
 def cancel(request, number: str):
-    worker = _worker(request)
-    if worker is None:
-        return redirect("scheduling_m:home")
-    b = selectors.my_booking(worker, number)
-    return perform(request, lambda: services.cancel(actor=request.user, booking=b), success="预约已取消。",
-                   then=reverse("scheduling_m:booking", args=[number]))
+    return _on_mine(request, number, services.cancel, "预约已取消。")
 
 
 @login_required(login_url=LOGIN)

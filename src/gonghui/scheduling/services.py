@@ -478,7 +478,7 @@ def find_by_code(text: str) -> Booking | None:
     return Booking.objects.filter(code=code).select_related("session", "course", "worker", "service", "org").first()
 
 
-def _meeting_today(course: Course) -> Session | None:
+def meeting_today(course: Course) -> Session | None:
     return course.meetings.filter(date=timezone.localdate(), cancelled=False).order_by("starts_at").first()
 
 
@@ -486,7 +486,7 @@ def check_in(*, actor, booking: Booking) -> Booking:
     """The worker is here: by their QR code or found by the clerk. A course's enrolment checks in to
     today's meeting."""
     target = booking.target
-    session = booking.session if booking.session_id else _meeting_today(booking.course)
+    session = booking.session if booking.session_id else meeting_today(booking.course)
     if session is None:
         raise ValidationError(f"课程“{booking.course.title}”今天没有课。")
     if not may_serve(actor, session):

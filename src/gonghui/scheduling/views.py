@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from gonghui.core.numbers import as_id
 from gonghui.registry.models import Worker
 from gonghui.registry.selectors import worker_search
-from gonghui.web.actions import field_errors, perform
+from gonghui.web.actions import form_result, perform
 
 from . import forms, recurrence, registry, selectors, services
 from .models import PERM_MANAGE, PERM_PROVIDE, Booking, Service, Status, Suspension
@@ -170,7 +170,7 @@ def checkin(request):
     booking = services.find_by_code(code) if code else None
     error = ""
     if booking is not None:
-        session = booking.session if booking.session_id else services._meeting_today(booking.course)
+        session = booking.session if booking.session_id else services.meeting_today(booking.course)
         target = session or booking.course
         if target is None or not services.may_serve(request.user, target):
             booking, error = None, "该预约不在本中心，或您没有为其签到的权限。"
@@ -194,15 +194,13 @@ def schedule_new(request):
     _require_manage(request)
     errors, values = {}, request.POST if request.method == "POST" else {}
     if request.method == "POST":
-        try:
-            schedule = services.schedule_create(actor=request.user, **forms.schedule(
-                request.POST, forms.centres_for(request.user, PERM_MANAGE)))
-        except (ValidationError, PermissionDenied) as exc:
-            errors = field_errors(exc) if isinstance(exc, ValidationError) else {"__all__": [str(exc)]}
-        else:
-            messages.success(request, f"排班“{schedule.title}”已生成{schedule.sessions.count()}个场次。")
-            return redirect(f"{reverse('scheduling:sessions')}?service={schedule.service.code}"
-                            f"&from={schedule.starts_on}")
+        done, errors = form_result(
+            request, lambda: services.schedule_create(actor=request.user, **forms.schedule(
+                request.POST, forms.centres_for(request.user, PERM_MANAGE))),
+            success=lambda made: f"排班“{made.title}”已生成{made.sessions.count()}个场次。",
+            then=lambda made: f"{reverse('scheduling:sessions')}?service={made.service.code}&from={made.starts_on}")
+        if done:
+            return done
     return render(request, "scheduling/schedule_new.html", _form_context(
         request, errors=errors, values=values, services=Service.objects.filter(active=True, kind="appointment"),
         chosen_weekdays=[int(d) for d in (values.getlist("weekdays") if values else []) if str(d).isdigit()]))
@@ -213,14 +211,12 @@ def session_new(request):
     _require_manage(request)
     errors, values = {}, request.POST if request.method == "POST" else {}
     if request.method == "POST":
-        try:
-            s = services.session_create(actor=request.user, **forms.session(
-                request.POST, forms.centres_for(request.user, PERM_MANAGE)))
-        except (ValidationError, PermissionDenied) as exc:
-            errors = field_errors(exc) if isinstance(exc, ValidationError) else {"__all__": [str(exc)]}
-        else:
-            messages.success(request, "场次已新增。")
-            return redirect(_session_back(s.pk))
+        done, errors = form_result(
+            request, lambda: services.session_create(actor=request.user, **forms.session(
+                request.POST, forms.centres_for(request.user, PERM_MANAGE))),
+            success="场次已新增。", then=lambda made: _session_back(made.pk))
+        if done:
+            return done
     return render(request, "scheduling/session_new.html", _form_context(
         request, errors=errors, values=values, services=Service.objects.filter(active=True, kind="appointment")))
 
@@ -241,14 +237,13 @@ def course_new(request):
     _require_manage(request)
     errors, values = {}, request.POST if request.method == "POST" else {}
     if request.method == "POST":
-        try:
-            course = services.course_create(actor=request.user, **forms.course(
-                request.POST, forms.centres_for(request.user, PERM_MANAGE)))
-        except (ValidationError, PermissionDenied) as exc:
-            errors = field_errors(exc) if isinstance(exc, ValidationError) else {"__all__": [str(exc)]}
-        else:
-            messages.success(request, f"课程“{course.title}”已开设。")
-            return redirect(reverse("scheduling:course", args=[course.pk]))
+        done, errors = form_result(
+            request, lambda: services.course_create(actor=request.user, **forms.course(
+                request.POST, forms.centres_for(request.user, PERM_MANAGE))),
+            success=lambda made: f"课程“{made.title}”已开设。",
+            then=lambda made: reverse("scheduling:course", args=[made.pk]))
+        if done:
+            return done
     return render(request, "scheduling/course_new.html", _form_context(
         request, errors=errors, values=values, services=Service.objects.filter(active=True, kind="course")))
 

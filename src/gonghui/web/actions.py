@@ -31,17 +31,18 @@ def field_errors(exc: ValidationError) -> dict:
     return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
 
 
-def form_result(request, action, *, success: str, then: str):
+def form_result(request, action, *, success, then):
     """Run ``action()`` for a posted form: its success message and a redirect to ``then``, or
-    ``(None, errors)`` keyed by field (``__all__`` for a refusal) to show on the form again."""
+    ``(None, errors)`` keyed by field (``__all__`` for a refusal) to show on the form again. ``success`` and
+    ``then`` may be functions of what ``action()`` returned (the new object's page)."""
     try:
-        action()
+        made = action()
     except ValidationError as exc:
         return None, field_errors(exc)
     except PermissionDenied as exc:
         return None, {"__all__": [str(exc)]}
-    messages.success(request, success)
-    return redirect(then), {}
+    messages.success(request, success(made) if callable(success) else success)
+    return redirect(then(made) if callable(then) else then), {}
 
 
 def perform(request, action, *, success: str, then: str):
